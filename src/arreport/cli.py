@@ -1,0 +1,88 @@
+"""Command line: the only module that reads the clock, prints, or sets exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from .diagnostics import Diagnostic, InputError
+
+DEFAULT_LEDGER = "examples/demo"
+DEFAULT_POLICIES = "policies"
+DEFAULT_OUT = "site"
+
+
+def _print_diagnostics(diags: list[Diagnostic]) -> None:
+    for d in sorted(diags, key=lambda d: (d.severity != "error", d.file, d.line or 0)):
+        click.echo(d.format(), err=True)
+
+
+def _as_of(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)",
+                                 param_hint="--as-of") from None
+
+
+@click.group()
+@click.version_option(package_name="arreport")
+def cli() -> None:
+    """arreport: aging reports, statements and collection actions from ledger exports."""
+
+
+@cli.command()
+@click.option("--ledger", "ledger_dir", default=DEFAULT_LEDGER, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of canonical ledger CSVs.")
+@click.option("--policies", "policies_dir", default=DEFAULT_POLICIES, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of policy YAML files.")
+@click.option("--as-of", "as_of", default=None, help="As-of date YYYY-MM-DD (default: today).")
+@click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True,
+              type=click.Path(path_type=Path), help="Site folder to (re)write.")
+@click.option("--no-pdf", is_flag=True, help="Write everything but the PDFs.")
+def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path,
+          no_pdf: bool) -> None:
+    """Compute allocation and aging as of a date and write the site, CSVs and PDFs."""
+    from .pipeline import compute, load_inputs
+    from .render.build import write_site
+
+    day = _as_of(as_of)
+    started = time.perf_counter()
+    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    report = compute(ledger, policies, day, diags)
+    _print_diagnostics([d for d in report.diagnostics if d.severity == "warning"])
+    summary = write_site(report, out_dir, pdf=not no_pdf,
+                         progress=sys.stderr.isatty())
+    elapsed = time.perf_counter() - started
+    click.echo(f"arreport: as of {day.isoformat()}: {summary} -> {out_dir} "
+               f"({elapsed:.1f} s)", err=True)
+
+
+def main() -> None:
+    """Entry point: exit 0 ok, 1 invalid input, 2 usage, 3 internal error (with traceback)."""
+    try:
+        cli.main(standalone_mode=False)
+    except InputError as exc:
+        _print_diagnostics(exc.diagnostics)
+        n = sum(1 for d in exc.diagnostics if d.severity == "error")
+        click.echo(f"arreport: {n} error(s) in the input; nothing was written", err=True)
+        sys.exit(1)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2 if isinstance(exc, click.UsageError) else 1)
+    except Exception:  # a bug: say so, show where, keep the old site
+        traceback.print_exc()
+        click.echo("arreport: internal error (a bug); the previous site is untouched", err=True)
+        sys.exit(3)

@@ -1,0 +1,1 @@
+"""The canonical ledger: its columns, CSV loading with located errors, and typed frames."""

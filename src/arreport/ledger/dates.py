@@ -1,0 +1,48 @@
+"""ISO dates <-> int32 day numbers (days since 1970-01-01), the engine's date form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EPOCH = dt.date(1970, 1, 1)
+NO_DATE = np.iinfo(np.int32).min  # an absent optional date
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def parse_days(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Parse ISO dates; returns (days, bad) with NO_DATE where null or bad.
+
+    A date must be YYYY-MM-DD and exist in the calendar (2024-02-30 is rejected, where
+    strptime alone would roll it over to March).
+    """
+    shaped = pc.fill_null(pc.match_substring_regex(text, DATE_PATTERN), False)
+    safe = pc.if_else(shaped, text, pa.scalar(None, pa.string()))
+    ts = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
+    back = pc.strftime(ts, format="%Y-%m-%d")
+    valid = pc.fill_null(pc.equal(back, text), False)
+    days = pc.cast(pc.cast(ts, pa.date32()), pa.int32())
+    out = np.array(pc.fill_null(days, NO_DATE).to_numpy(zero_copy_only=False), dtype=np.int32)
+    valid_np = np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)
+    present = np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    out[~valid_np] = NO_DATE
+    return out, present & ~valid_np
+
+
+def to_day(d: dt.date) -> int:
+    return (d - EPOCH).days
+
+
+def from_day(day: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(day))
+
+
+def iso(days: np.ndarray) -> np.ndarray:
+    """Day numbers -> ISO strings ('' for NO_DATE), vectorised."""
+    arr = np.asarray(days, dtype=np.int64)
+    out = arr.astype("datetime64[D]").astype(str).astype(object)
+    out[arr == NO_DATE] = ""
+    return out

@@ -1,0 +1,123 @@
+"""The whole run as a readable recipe: load → validate → compute. Rendering happens elsewhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import money
+from .compute.aging import aging_table, open_disputes, open_items
+from .compute.allocation import (
+    POOL_REASON_TEXT,
+    POOL_REASONS,
+    Allocation,
+    allocate,
+    documents,
+    reconciliation_failures,
+)
+from .compute.terms import due_lines, unknown_segments
+from .diagnostics import Diagnostic, InputError, errors
+from .ledger.build import MAX_SHOWN, Ledger, load_ledger
+from .ledger.dates import to_day
+from .policy.load import load_policies
+from .policy.model import Policies
+
+
+class ReconciliationError(Exception):
+    """invoiced − paid − credited ≠ open − unapplied credit somewhere: a bug, never input."""
+
+
+@dataclass
+class Report:
+    """Everything computed for one as-of date; the view layer reads only this."""
+
+    as_of: dt.date
+    ledger: Ledger
+    policies: Policies
+    currencies: list[str]
+    allocation: Allocation
+    items: pd.DataFrame  # open due lines with days_past_due, bucket, disputed
+    aging: pd.DataFrame  # client × bucket per currency, minor units
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def bucket_labels(self) -> tuple[str, ...]:
+        return self.policies.aging.labels
+
+
+def load_inputs(ledger_dir: Path, policies_dir: Path) -> tuple[Ledger, Policies, list[Diagnostic]]:
+    """Read and validate policies, then the ledger; raise InputError with every problem."""
+    policies, pdiags = load_policies(policies_dir)
+    if policies is None:
+        raise InputError(pdiags)
+    if not money.is_known_currency(policies.currency):
+        raise InputError(pdiags + [Diagnostic(
+            "error", str(policies_dir / "terms.yaml"), None, None, "currency",
+            f"'{policies.currency}' is not a known currency code")])
+    ledger, ldiags = load_ledger(ledger_dir, policies.currency, policies.terms.keys())
+    if ledger is None or errors(ldiags):
+        raise InputError(pdiags + ldiags)
+    diags = pdiags + ldiags
+    for seg in unknown_segments(ledger.clients, policies):
+        diags.append(Diagnostic("warning", str(ledger_dir / "clients.csv"), None, "segment",
+                                "segment", f"segment '{seg}' is not in segments.yaml",
+                                "its clients use the default terms and ladder"))
+    return ledger, policies, diags
+
+
+def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
+            diagnostics: list[Diagnostic] | None = None) -> Report:
+    """Allocation, aging and the reconciliation gate for one as-of date. Pure: no I/O."""
+    day = to_day(as_of)
+    currencies: list[str] = list(getattr(ledger, "currencies", [policies.currency]))
+    lines = due_lines(ledger.invoices, ledger.clients, policies)
+    docs = documents(ledger.payments, ledger.credit_notes, day)
+    alloc = allocate(ledger.invoices, lines, docs, day, len(currencies))
+    bad = reconciliation_failures(alloc)
+    if len(bad):
+        raise ReconciliationError(
+            "allocation does not reconcile for "
+            + ", ".join(f"{ledger.clients['client_id'].iat[int(c)]}/{currencies[int(k)]}"
+                        for c, k in zip(bad["client"].head(10), bad["cur"].head(10),
+                                        strict=True)))
+    disputed = open_disputes(ledger.disputes, len(ledger.invoices), day)
+    items = open_items(alloc.lines, disputed, day, policies.aging)
+    items["invoice_id"] = ledger.invoices["invoice_id"].to_numpy(dtype=object)[
+        items["inv"].to_numpy()]
+    table = aging_table(items, alloc.groups, len(currencies), policies.aging)
+    diags = list(diagnostics or []) + _pool_warnings(ledger, alloc, currencies)
+    return Report(as_of=as_of, ledger=ledger, policies=policies, currencies=currencies,
+                  allocation=alloc, items=items, aging=table, diagnostics=diags)
+
+
+def _pool_warnings(ledger: Ledger, alloc: Allocation, currencies: list[str]) -> list[Diagnostic]:
+    """A document naming an invoice it cannot pay (other client, other currency, after A)."""
+    docs = alloc.docs
+    out: list[Diagnostic] = []
+    client_ids = ledger.client_ids()
+    inv_client = ledger.invoices["client"].to_numpy()
+    inv_cur = ledger.invoices["cur"].to_numpy()
+    for code in (2, 3, 4):
+        sel = np.flatnonzero(docs["reason"].to_numpy() == code)
+        for kind, source in ((0, "payments"), (1, "credit_notes")):
+            rows = sel[docs["kind"].to_numpy()[sel] == kind]
+            raw = ledger.sources.get(source)
+            if raw is None or len(rows) == 0:
+                continue
+            for r in rows[:MAX_SHOWN]:
+                inv = int(docs["inv"].iat[r])
+                other = (client_ids[inv_client[inv]] if code == 3 else currencies[inv_cur[inv]])
+                text = POOL_REASON_TEXT[POOL_REASONS[code]].format(
+                    ref=docs["invoice_id"].iat[r], other=other,
+                    cur=currencies[int(docs["cur"].iat[r])])
+                out.append(Diagnostic("warning", raw.display,
+                                      raw.lines.line(int(docs["row"].iat[r])), "invoice_id",
+                                      "invoice_id", text + "; the amount goes to the pool"))
+            if len(rows) > MAX_SHOWN:
+                out.append(Diagnostic("warning", raw.display, None, "invoice_id", "invoice_id",
+                                      f"... and {len(rows) - MAX_SHOWN} more rows like these"))
+    return out

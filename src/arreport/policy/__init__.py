@@ -1,0 +1,1 @@
+"""Policies: YAML with positions -> Cerberus validation -> frozen objects that know file:line."""

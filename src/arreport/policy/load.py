@@ -1,0 +1,215 @@
+"""Reading a policies folder: YAML with positions, Cerberus validation, references checked."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import cerberus
+
+from ..diagnostics import Diagnostic, did_you_mean, display_path
+from . import schema as S
+from .model import Aging, Assignment, Policies, Source, Terms
+from .yamlpos import Located, YamlProblem, load
+
+DEFAULT_BUCKETS = (0, 30, 60, 90)
+
+
+class _Validator(cerberus.Validator):  # type: ignore[misc]
+    """Cerberus with a `money` type: an int or an exact Decimal, never a bool or float."""
+
+    types_mapping = cerberus.Validator.types_mapping.copy()
+    types_mapping["money"] = cerberus.TypeDefinition("money", (int, Decimal), (bool,))
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _schema_at(schema: dict[str, Any], path: tuple[str | int, ...]) -> dict[str, Any] | None:
+    """The mapping schema that applies to the dict at `path` (for did-you-mean on keys)."""
+    current: Any = {"type": "dict", "schema": schema}
+    for part in path:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            current = current.get("schema")
+            continue
+        if "schema" in current and current.get("type") == "dict":
+            current = current["schema"].get(part)
+        elif "valuesrules" in current:
+            current = current["valuesrules"]
+        elif "schema" in current and current.get("type") == "list":
+            current = current["schema"]
+        else:
+            return None
+    if current and current.get("type") == "list":
+        current = current.get("schema")
+    if current and "schema" in current and current.get("type") == "dict":
+        return current["schema"]  # type: ignore[no-any-return]
+    return None
+
+
+def _flatten(errors: list[Any]) -> list[Any]:
+    out = []
+    for err in errors:
+        if err.is_group_error and err.child_errors:
+            out.extend(_flatten(list(err.child_errors)))
+        else:
+            out.append(err)
+    return out
+
+
+def _describe(err: Any, doc: Located, schema: dict[str, Any]) -> tuple[str, str]:
+    path = tuple(err.document_path)
+    value = err.value
+    implicit = doc.implicit.get(path)
+    code = err.code
+    if code == cerberus.errors.UNKNOWN_FIELD.code:
+        keys = _schema_at(schema, path[:-1]) or {}
+        return f"unknown key '{path[-1]}'", did_you_mean(str(path[-1]), keys)
+    if code == cerberus.errors.REQUIRED_FIELD.code:
+        return f"missing required key '{path[-1]}'", ""
+    if code == cerberus.errors.BAD_TYPE.code:
+        expected = err.constraint
+        want = " or ".join(expected) if isinstance(expected, list) else expected
+        want = {"string": "a name or text", "integer": "a whole number",
+                "money": "a number such as 25.00", "dict": "a mapping", "list": "a list",
+                "boolean": "true or false"}.get(want, want)
+        if implicit is not None and isinstance(value, bool | type(None)):
+            kind = "a boolean" if isinstance(value, bool) else "null"
+            return (f"expected {want}, got '{implicit}' which YAML reads as {kind}",
+                    f"quote it: '{implicit}'")
+        if implicit is not None:
+            return f"expected {want}, got the number {implicit}", f"quote it: '{implicit}'"
+        return f"expected {want}, got '{value}'", ""
+    if code == cerberus.errors.UNALLOWED_VALUE.code:
+        allowed = [str(a) for a in err.constraint]
+        return (f"'{value}' is not allowed; expected one of: {', '.join(allowed)}",
+                did_you_mean(str(value), allowed))
+    if code == cerberus.errors.MIN_VALUE.code:
+        return f"{value} is below the minimum {err.constraint}", ""
+    if code == cerberus.errors.MAX_VALUE.code:
+        return f"{value} is above the maximum {err.constraint}", ""
+    if code == cerberus.errors.REGEX_MISMATCH.code:
+        return f"'{value}' is not a valid name", "use letters, digits, '_', '-' and '.'"
+    if code == cerberus.errors.MIN_LENGTH.code:
+        return f"needs at least {err.constraint} item(s)", ""
+    return f"{err.rule or 'invalid'}: {value!r}", ""
+
+
+class _Reader:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.diags: list[Diagnostic] = []
+        self.docs: dict[str, Located] = {}
+
+    def error(self, file: str, path: tuple[str | int, ...], message: str, hint: str = "",
+              severity: str = "error") -> None:
+        line, col = self.docs[file].where(path) if file in self.docs else (None, None)
+        shown = display_path(self.folder / file)
+        self.diags.append(Diagnostic(severity, shown, line, col, _dotted(path),  # type: ignore[arg-type]
+                                     message, hint))
+
+    def read(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+        path = self.folder / name
+        shown = display_path(path)
+        if not path.exists():
+            return {}
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            self.diags.append(Diagnostic("error", shown, None, None, "", "not UTF-8 text"))
+            return {}
+        try:
+            doc = load(text)
+        except YamlProblem as exc:
+            self.diags.append(Diagnostic("error", shown, exc.line, exc.column, "", exc.message,
+                                         exc.hint))
+            return {}
+        self.docs[name] = doc
+        if not isinstance(doc.data, dict):
+            self.error(name, (), "expected a mapping of keys at the top level")
+            return {}
+        validator = _Validator(schema)
+        if not validator.validate(doc.data):
+            for err in _flatten(list(validator._errors)):
+                message, hint = _describe(err, doc, schema)
+                self.error(name, tuple(err.document_path), message, hint)
+            return {}
+        return doc.data  # type: ignore[no-any-return]
+
+    def source(self, file: str, path: tuple[str | int, ...]) -> Source:
+        line = self.docs[file].where(path)[0] if file in self.docs else 0
+        return Source(file, line)
+
+
+def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
+    """Validate every policy file; returns (None, diagnostics) when any error was found."""
+    if not folder.is_dir():
+        return None, [Diagnostic("error", str(folder), None, None, "",
+                                 "the policies folder does not exist",
+                                 "pass --policies DIR with terms.yaml in it")]
+    rd = _Reader(folder)
+    raw = {name: rd.read(name, sch) for name, sch in S.FILES.items()}
+    if any(d.severity == "error" for d in rd.diags):
+        return None, rd.diags
+    t = raw["terms.yaml"]
+    terms: dict[str, Terms] = {}
+    for name, spec in (t.get("terms") or {"net30": {"net_days": 30}}).items():
+        disc = spec.get("discount")
+        dep = spec.get("deposit")
+        if "day_of_next_month" in spec and ("net_days" in spec or "from" in spec):
+            rd.error("terms.yaml", ("terms", name, "day_of_next_month"),
+                     "day_of_next_month cannot be combined with net_days or from")
+        terms[name] = Terms(
+            name=name, source=rd.source("terms.yaml", ("terms", name)),
+            net_days=int(spec.get("net_days", 0)), from_=spec.get("from", "issue_date"),
+            day_of_next_month=spec.get("day_of_next_month"),
+            deposit_percent=Decimal(dep["percent"]) if dep else None,
+            discount_percent=Decimal(disc["percent"]) if disc else None,
+            discount_days=int(disc["within_days"]) if disc else None,
+        )
+    default_terms = t.get("default_terms", "net30" if "net30" in terms else next(iter(terms)))
+    if default_terms not in terms:
+        rd.error("terms.yaml", ("default_terms",), f"unknown terms '{default_terms}'",
+                 did_you_mean(default_terms, terms) or f"defined: {', '.join(terms)}")
+    aging_raw = t.get("aging", {})
+    buckets = tuple(aging_raw.get("buckets", DEFAULT_BUCKETS))
+    if buckets[0] != 0 or any(b <= a for a, b in zip(buckets, buckets[1:], strict=False)):
+        rd.error("terms.yaml", ("aging", "buckets"),
+                 f"bucket edges {list(buckets)} must start at 0 and strictly increase",
+                 "e.g. [0, 30, 60, 90]")
+    aging = Aging(basis=aging_raw.get("basis", "due_date"), buckets=buckets,
+                  source=rd.source("terms.yaml", ("aging",)))
+
+    ladders = set((raw["escalation.yaml"].get("ladders") or {}).keys())
+    seg = raw["segments.yaml"]
+
+    def assignment(spec: dict[str, Any] | None, path: tuple[str | int, ...]) -> Assignment:
+        spec = spec or {}
+        if spec.get("terms") is not None and spec["terms"] not in terms:
+            rd.error("segments.yaml", path + ("terms",), f"unknown terms '{spec['terms']}'",
+                     did_you_mean(spec["terms"], terms) or f"defined: {', '.join(terms)}")
+        if spec.get("ladder") is not None and ladders and spec["ladder"] not in ladders:
+            rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
+                     did_you_mean(spec["ladder"], ladders) or f"defined: {', '.join(ladders)}")
+        return Assignment(terms=spec.get("terms"), ladder=spec.get("ladder"),
+                          source=rd.source("segments.yaml", path),
+                          exclude=bool(spec.get("exclude", False)))
+
+    default = assignment(seg.get("default"), ("default",))
+    segments = {k: assignment(v, ("segments", k)) for k, v in (seg.get("segments") or {}).items()}
+    clients = {k: assignment(v, ("clients", k)) for k, v in (seg.get("clients") or {}).items()}
+    if any(d.severity == "error" for d in rd.diags):
+        return None, rd.diags
+    policies = Policies(
+        folder=str(folder), currency=t.get("currency", "USD"), aging=aging, terms=terms,
+        default_terms=default_terms,
+        default_terms_source=rd.source("terms.yaml", ("default_terms",)),
+        default=default, segments=segments, clients=clients, raw=raw)
+    return policies, rd.diags

@@ -1,0 +1,82 @@
+"""Validated policies as frozen objects; each rule remembers where it was written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Terms:
+    name: str
+    source: Source
+    net_days: int = 0
+    from_: str = "issue_date"
+    day_of_next_month: int | None = None
+    deposit_percent: Decimal | None = None
+    discount_percent: Decimal | None = None
+    discount_days: int | None = None
+
+    def describe(self) -> str:
+        if self.day_of_next_month is not None:
+            text = f"due on day {self.day_of_next_month} of the next month"
+        elif self.from_ == "end_of_month":
+            text = f"net {self.net_days} days from the end of the issue month"
+        else:
+            text = f"net {self.net_days} days"
+        if self.deposit_percent is not None:
+            text += f", {self.deposit_percent}% deposit at order"
+        if self.discount_percent is not None:
+            text += f", {self.discount_percent}% off within {self.discount_days} days"
+        return text
+
+
+@dataclass(frozen=True)
+class Aging:
+    basis: str
+    buckets: tuple[int, ...]
+    source: Source
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """current, then a-b for each range, then N+: [0,30,60,90] -> current,1-30,...,91+."""
+        edges = self.buckets
+        labels = ["current"]
+        for lo, hi in zip(edges, edges[1:], strict=False):
+            labels.append(f"{lo + 1}-{hi}")
+        labels.append(f"{edges[-1] + 1}+")
+        return tuple(labels)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What segments.yaml says for the default, a segment or a client."""
+
+    terms: str | None
+    ladder: str | None
+    source: Source
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class Policies:
+    folder: str
+    currency: str
+    aging: Aging
+    terms: dict[str, Terms]
+    default_terms: str
+    default_terms_source: Source
+    default: Assignment
+    segments: dict[str, Assignment]
+    clients: dict[str, Assignment]
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)  # files as validated

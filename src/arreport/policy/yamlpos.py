@@ -1,0 +1,128 @@
+"""YAML loading that keeps every value's position and refuses YAML's surprises.
+
+Duplicate keys and tabs in indentation are errors; floats keep their text as Decimal so
+money is never a binary float; every mapping key and value records its line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """A YAML document as plain Python data plus the position of each value by key path."""
+
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # scalars that YAML resolved to bool/null/number, with their source text
+    implicit: dict[Path_, str] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """The (line, column) of path, or of its nearest ancestor that has one (1-based)."""
+        p = tuple(path)
+        while p not in self.positions and p:
+            p = p[:-1]
+        return self.positions.get(p, (1, 1))
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int, column: int, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def load(text: str) -> Located:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            raise YamlProblem("a tab in the indentation", number, len(line) - len(stripped) + 1,
+                              "indent with spaces")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line, col) from None
+    located = Located(None)
+    if node is None:
+        located.data = {}
+        return located
+    located.data = _convert(node, (), located)
+    return located
+
+
+def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
+    out.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem("merge keys (<<) are not supported", key_node.start_mark.line
+                                  + 1, key_node.start_mark.column + 1)
+            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is None:
+                    raise YamlProblem("a mapping key must be a plain name",
+                                      key_node.start_mark.line + 1,
+                                      key_node.start_mark.column + 1)
+            key = str(key)
+            if key in result:
+                first = out.positions[path + (key,)]
+                raise YamlProblem(f"duplicate key '{key}' (first on line {first[0]})",
+                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                                  "YAML would silently keep only the last one")
+            out.positions[path + (key,)] = (key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1)
+            value = _convert(value_node, path + (key,), out)
+            # a key's own position is where its name stands
+            out.positions[path + (key,)] = (key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1)
+            result[key] = value
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), out) for i, item in enumerate(node.value)]
+    assert isinstance(node, yaml.ScalarNode)
+    value = _scalar(node)
+    if node.tag in (_BOOL, _NULL, _INT, _FLOAT) and node.style is None:
+        out.implicit[path] = node.value
+    return value
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    if node.style is not None:  # quoted: always a string
+        return node.value
+    tag = node.tag
+    text = node.value
+    if tag == _BOOL:
+        return text.lower() in ("yes", "true", "on", "y")
+    if tag == _NULL:
+        return None
+    if tag == _INT:
+        cleaned = text.replace("_", "")
+        try:
+            return int(cleaned, 10)
+        except ValueError:
+            return text  # 0x1f, 0o17, 010: kept as text, the schema reports it
+    if tag == _FLOAT:
+        try:
+            return Decimal(text.replace("_", ""))
+        except InvalidOperation:
+            return text
+    return text

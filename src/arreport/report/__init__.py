@@ -1,0 +1,1 @@
+"""The view model: what each page, PDF and CSV shows, already sorted, totalled and formatted."""

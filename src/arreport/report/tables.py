@@ -1,0 +1,95 @@
+"""Machine-readable tables (data/*.csv) as frames of text, columns and order per SPEC.md."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .. import money
+from ..ledger.dates import NO_DATE
+from ..pipeline import Report
+
+
+def amounts_text(values: np.ndarray, cur_codes: np.ndarray, currencies: list[str]) -> pa.Array:
+    """int64 minor units -> '1234.50' strings with each row's currency decimals (vectorised)."""
+    vals = np.asarray(values, dtype=np.int64)
+    places = np.array([money.decimals(c) for c in currencies], dtype=np.int64)[
+        np.asarray(cur_codes, dtype=np.int64)] if len(vals) else np.zeros(0, np.int64)
+    scale = np.power(10, places)
+    absval = np.abs(vals)
+    units = pc.cast(pa.array(absval // scale), pa.string())
+    frac = pc.utf8_lpad(pc.cast(pa.array(absval % scale), pa.string()), 4, "0")
+    # keep the last `places` digits of the zero-padded fraction
+    out = units
+    result = pa.array(np.full(len(vals), "", dtype=object), pa.string())
+    for p in np.unique(places):
+        sel = pa.array(places == p)
+        if p == 0:
+            body = units
+        else:
+            tail = pc.utf8_slice_codeunits(frac, 4 - int(p), 4)
+            body = pc.binary_join_element_wise(units, tail, ".")
+        result = pc.if_else(sel, body, result)
+    out = pc.if_else(pa.array(vals < 0), pc.binary_join_element_wise("-", result, ""), result)
+    return out
+
+
+def dates_text(days: np.ndarray) -> pa.Array:
+    arr = pa.array(np.asarray(days, dtype=np.int32)).cast(pa.date32())
+    text = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d")
+    return pc.if_else(pa.array(np.asarray(days) == NO_DATE), pa.scalar(None, pa.string()), text)
+
+
+def bools_text(values: np.ndarray) -> pa.Array:
+    return pa.array(np.where(np.asarray(values, dtype=bool), "true", "false"))
+
+
+def open_items_table(report: Report) -> pa.Table:
+    items = report.items
+    client_ids = report.ledger.client_ids()
+    labels = np.array(report.bucket_labels, dtype=object)
+    cur_names = np.array(report.currencies, dtype=object)
+    frame = pd.DataFrame({
+        "client_id": client_ids[items["client"].to_numpy()],
+        "invoice_id": items["invoice_id"].to_numpy(dtype=object),
+        "currency": cur_names[items["cur"].to_numpy()],
+        "due_day": items["due_date"].to_numpy(),
+        "line": items["line"].to_numpy(),
+        "i": np.arange(len(items)),
+    })
+    order = frame.sort_values(["client_id", "invoice_id", "due_day", "line"], kind="stable")["i"]
+    it = items.iloc[order.to_numpy()]
+    cur = it["cur"].to_numpy()
+    return pa.table({
+        "client_id": pa.array(client_ids[it["client"].to_numpy()], pa.string()),
+        "invoice_id": pa.array(it["invoice_id"].to_numpy(dtype=object), pa.string()),
+        "currency": pa.array(cur_names[cur], pa.string()),
+        "issue_date": dates_text(it["issue_date"].to_numpy()),
+        "due_date": dates_text(it["due_date"].to_numpy()),
+        "amount": amounts_text(it["amount"].to_numpy(), cur, report.currencies),
+        "open_amount": amounts_text(it["open_amount"].to_numpy(), cur, report.currencies),
+        "days_past_due": pa.array(it["days_past_due"].to_numpy().astype(np.int64)),
+        "bucket": pa.array(labels[it["bucket"].to_numpy()], pa.string()),
+        "disputed": bools_text(it["disputed"].to_numpy()),
+    })
+
+
+def aging_csv_table(report: Report) -> pa.Table:
+    table = report.aging
+    client_ids = report.ledger.client_ids()
+    cur_names = np.array(report.currencies, dtype=object)
+    frame = pd.DataFrame({"client_id": client_ids[table["client"].to_numpy()],
+                          "currency": cur_names[table["cur"].to_numpy()],
+                          "i": np.arange(len(table))})
+    order = frame.sort_values(["client_id", "currency"], kind="stable")["i"].to_numpy()
+    t = table.iloc[order]
+    cur = t["cur"].to_numpy()
+    cols: dict[str, pa.Array] = {
+        "client_id": pa.array(client_ids[t["client"].to_numpy()], pa.string()),
+        "currency": pa.array(cur_names[cur], pa.string()),
+    }
+    for label in (*report.bucket_labels, "total", "unapplied_credit"):
+        cols[label] = amounts_text(t[label].to_numpy(), cur, report.currencies)
+    return pa.table(cols)
