@@ -297,11 +297,11 @@ def generate_scale(n_clients: int, n_invoices: int, seed: int, as_of: dt.date
     pay = np.maximum(pay, issue)
     prepay = rng.random(ni) < 0.005
     pay = np.where(prepay, issue - rng.integers(1, 15, ni) * one, pay)
-    unpaid = (pay > asof) | (bad[inv_client] & (due > stop[inv_client])) | (rng.random(ni) < 0.04)
+    unpaid = (pay > asof) | (bad[inv_client] & (due > stop[inv_client])) | (rng.random(ni) < 0.07)
     u = rng.random(ni)
     partial = ~unpaid & (u < 0.06) & (cents >= 200)
-    split = ~unpaid & (u >= 0.06) & (u < 0.15) & (cents >= 200)
-    over = ~unpaid & (u >= 0.15) & (u < 0.153)
+    split = ~unpaid & (u >= 0.06) & (u < 0.13) & (cents >= 200)
+    over = ~unpaid & (u >= 0.13) & (u < 0.133)
     frac = rng.uniform(0.3, 0.9, ni)
     first = np.where(partial, np.maximum(100, (cents * frac // 100) * 100), cents)
     first = np.where(partial, np.minimum(first, cents - 1), first)
@@ -494,8 +494,8 @@ def demo_clients() -> list[Client]:
           "slow", 400, 4200, 1.3, credit_limit=12000),
         c("Copperfield Dental Partners", "dental", "US",
           "2250 E Camelback Rd, Suite 300\nPhoenix, AZ 85016", "Sheila Barnes",
-          "America/Phoenix", "bad", 400, 3800, 1.5, end=12, credit_limit=15000,
-          stop_days=250, po="CDP"),
+          "America/Phoenix", "bad", 400, 3800, 1.5, end=13, credit_limit=15000,
+          stop_days=300, po="CDP"),
         # --- cosmetic surgery clinics (US)
         c("Westbrook Aesthetic Surgery Center", "medical", "US",
           "8700 E Via de Ventura, Suite 180\nScottsdale, AZ 85258", "Dr. Karen Liu",
@@ -515,8 +515,8 @@ def demo_clients() -> list[Client]:
           400, 3200, 1.0, big=(6000, 22000)),
         c("Velvet Skin MedSpa", "medspa", "US",
           "3790 S Las Vegas Blvd, Suite 12\nLas Vegas, NV 89109", "Trent Maddox",
-          "America/Los_Angeles", "bad", 500, 4000, 1.2, big=(9000, 24000), end=14,
-          credit_limit=20000, stop_days=200, method="card"),
+          "America/Los_Angeles", "bad", 600, 4500, 1.8, big=(9000, 24000), end=15,
+          credit_limit=20000, stop_days=240, method="card"),
         c("Luminous Laser Clinic", "medspa", "US",
           "4275 Executive Sq, Suite 500\nLa Jolla, CA 92037", "Hannah Brooks",
           "America/Los_Angeles", "ontime", 450, 3600, 1.0, big=(7000, 20000), rounder=True),
@@ -646,6 +646,9 @@ class Doc:  # a payment or credit note row
     invoice_id: str | None
     extra: str  # method or reason
     currency_col: str | None = None
+
+
+ContactRow = tuple[dt.date, str, str, str | None, str | None, str, dt.date | None, str]
 
 
 def month_start(as_of: dt.date, index: int) -> dt.date:
@@ -817,7 +820,7 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
             inv.open_cents = 0
             inv.settled = run
             continue
-        named = rng.random() >= 0.10
+        named = rng.random() >= 0.15
         if cl.overpay and inv is client_invs(cl.name)[-1]:
             if cl.overpay == "roundup":  # pays the next hundred up
                 pay(inv, date, (due_amount // 10000 + 1) * 10000)
@@ -827,8 +830,8 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
                                 inv.iid, method_for(cl, inv.currency)))
             continue
         if cl.rounder and rng.random() < 0.6:
-            step = 5000 if due_amount >= 50000 else 1000
-            rounded = due_amount // step * step
+            unit = 5000 if due_amount >= 50000 else 1000
+            rounded = due_amount // unit * unit
             if 0 < rounded < due_amount:
                 pay(inv, date, rounded, named)
                 continue
@@ -870,39 +873,37 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
                 left -= take
 
     # ---------------------------------------------------------------- the typo'd invoice id
-    candidates = [d for d in pays if d.client.name == "Crescent City Dental Lab" and d.invoice_id
-                  and as_of - days(120) <= d.date <= as_of - days(30)]
+    candidates = [p for p in pays if p.client.name == "Crescent City Dental Lab" and p.invoice_id
+                  and as_of - days(120) <= p.date <= as_of - days(30)]
     typo = candidates[0]
     assert typo.invoice_id is not None
     typo.invoice_id = typo.invoice_id.replace("INV-0", "INV-", 1)  # dropped a zero
 
     # currency column left empty on some payments that name an invoice
-    for d in pays:
-        drop = d.invoice_id is not None and d.currency == d.client.currency
-        d.currency_col = None if drop and rng.random() < 0.1 else d.currency
-    for d in credits:
-        d.currency_col = d.currency
+    for doc in pays:
+        drop = doc.invoice_id is not None and doc.currency == doc.client.currency
+        doc.currency_col = None if drop and rng.random() < 0.1 else doc.currency
+    for doc in credits:
+        doc.currency_col = doc.currency
 
     # ---------------------------------------------------------------- contact log
-    contacts: list[tuple[dt.date, str, str, str | None, str | None, str, dt.date | None,
-                         str]] = []
+    contacts: list[ContactRow] = []
     window = as_of - days(120)
     notes = {"courtesy": "Upcoming due date reminder", "due": "Due today reminder",
              "first_overdue": "Polite overdue reminder", "penalty_warning": "Late fee warning",
              "call": "", "formal_notice": "Demand letter posted"}
-    per_invoice: list[list[tuple[dt.date, str, str, str | None, str | None, str,
-                                 dt.date | None, str]]] = []
+    per_invoice: list[list[ContactRow]] = []
     for inv in invs:
         if inv.client.behaviour not in ("slow", "bad") or inv.client.pooler or inv.disputed:
             continue
-        rows = []
+        rows: list[ContactRow] = []
         for step, at, channel in LADDER:
             if step in ("courtesy", "due"):
                 continue
-            date = inv.due + days(at)
-            if date < window or date > as_of:
+            when = inv.due + days(at)
+            if when < window or when > as_of:
                 continue
-            if inv.settled is not None and inv.settled <= date:
+            if inv.settled is not None and inv.settled <= when:
                 continue
             if channel == "phone":
                 outcome = "reached" if rng.random() < 0.6 else "no_answer"
@@ -910,7 +911,7 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
                         else "Voicemail left")
             else:
                 outcome, note = "sent", notes[step]
-            rows.append((date, inv.client.cid, channel, inv.iid, step, outcome, None, note))
+            rows.append((when, inv.client.cid, channel, inv.iid, step, outcome, None, note))
         if rows:
             per_invoice.append(rows)
     for p in rng.permutation(len(per_invoice)):
@@ -937,7 +938,7 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
             return v.isoformat()
         return str(v)
 
-    def table(name: str, rows: list[Sequence[object]]) -> pa.Table:
+    def table(name: str, rows: Sequence[Sequence[object]]) -> pa.Table:
         cols = COLUMNS[name]
         data = {c: pa.array([s(r[k]) for r in rows], pa.string()) for k, c in enumerate(cols)}
         return pa.table(data)

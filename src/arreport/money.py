@@ -7,7 +7,7 @@ Currency precision and the set of known ISO 4217 codes come from Babel's CLDR da
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pyarrow as pa
@@ -22,7 +22,7 @@ def known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-@lru_cache(maxsize=None)
+@cache
 def decimals(currency: str) -> int:
     """Number of decimals of the currency's minor unit (USD 2, JPY 0, BHD 3)."""
     return int(get_currency_precision(currency))

@@ -43,7 +43,7 @@ class Allocation:
 
 
 def documents(payments: pd.DataFrame, credit_notes: pd.DataFrame, as_of: int) -> pd.DataFrame:
-    """Payments and credit notes dated on or before A as one frame (kind 0 = payment, 1 = credit)."""
+    """Payments and credit notes dated ≤ A as one frame (kind 0 = payment, 1 = credit)."""
     frames = []
     for kind, frame, id_col in ((0, payments, "payment_id"), (1, credit_notes, "credit_id")):
         sel = frame["date"].to_numpy() <= as_of

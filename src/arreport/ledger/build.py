@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 from .. import money
 from ..diagnostics import Diagnostic, did_you_mean
 from .csvread import RawTable, read_csv
-from .dates import NO_DATE, parse_days
-from .schema import CLIENT_KINDS, CLIENTS, CREDIT_NOTES, FILES, INVOICES, PAYMENTS, FileSchema
+from .dates import parse_days
+from .schema import CLIENT_KINDS, CREDIT_NOTES, FILES, PAYMENTS
 
 MAX_SHOWN = 20  # located messages per file and column; the rest are counted
 
@@ -318,28 +318,28 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
 
     docs: dict[str, pd.DataFrame] = {}
     for schema, id_col in ((PAYMENTS, "payment_id"), (CREDIT_NOTES, "credit_id")):
-        raw = raws.get(schema.name)
-        if raw is None:
+        doc_raw = raws.get(schema.name)
+        if doc_raw is None:
             docs[schema.name] = _empty_docs(id_col)
             continue
-        ref = raw.column("invoice_id")
+        ref = doc_raw.column("invoice_id")
         inv_row = lookup_invoice(ref)
         dclient = client_codes[schema.name]
-        dcur = cur_codes(raw.column("currency"))
+        dcur = cur_codes(doc_raw.column("currency"))
         from_inv = np.where(inv_row >= 0, inv_cur[np.maximum(inv_row, 0)] if len(inv_cur) else 0,
                             client_cur[np.maximum(dclient, 0)])
         dcur = np.where(dcur >= 0, dcur, from_inv)
-        amount = _amounts(raw, "amount", dcur, cur_names, problems)
-        date, _ = parse_days(raw.column("date"))
+        amount = _amounts(doc_raw, "amount", dcur, cur_names, problems)
+        date, _ = parse_days(doc_raw.column("date"))
         docs[schema.name] = pd.DataFrame({
-            id_col: pd.array(raw.column(id_col), dtype=pd.ArrowDtype(pa.string())),
+            id_col: pd.array(doc_raw.column(id_col), dtype=pd.ArrowDtype(pa.string())),
             "client": dclient,
             "cur": dcur.astype(invoices["cur"].dtype),
             "date": date,
             "amount": amount,
             "invoice_id": pd.array(ref, dtype=pd.ArrowDtype(pa.string())),
             "inv": inv_row,
-            "row": np.arange(len(raw), dtype=np.int32),
+            "row": np.arange(len(doc_raw), dtype=np.int32),
         })
 
     disputes = _frame(raws.get("disputes"), {"invoice_id": "id", "opened": "date",
@@ -418,7 +418,3 @@ def _reference_warnings(ledger: Ledger, raws: dict[str, RawTable], problems: _Pr
         problems.add(Diagnostic("warning", raws["clients"].display, None, "client_id",
                                 "client_id", f"{len(ids)} client(s) not in clients.csv: {shown}",
                                 "they are reported under their id"))
-
-
-def _unused(_: FileSchema) -> None:  # keeps schema import meaningful for type checkers
-    return None

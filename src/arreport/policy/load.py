@@ -211,5 +211,6 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         folder=str(folder), currency=t.get("currency", "USD"), aging=aging, terms=terms,
         default_terms=default_terms,
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
-        default=default, segments=segments, clients=clients, raw=raw)
+        default=default, segments=segments, clients=clients,
+        company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw)
     return policies, rd.diags

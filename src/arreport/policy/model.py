@@ -79,4 +79,5 @@ class Policies:
     default: Assignment
     segments: dict[str, Assignment]
     clients: dict[str, Assignment]
+    company: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # files as validated

@@ -99,7 +99,16 @@ SEGMENTS_FILE: dict[str, Any] = {
     "clients": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": ASSIGNMENT},
 }
 
+COMPANY_FILE: dict[str, Any] = {
+    "name": {"type": "string", "meta": "who sends the statements"},
+    "address": {"type": "string", "meta": "postal address; lines separated by newlines"},
+    "email": {"type": "string"},
+    "phone": {"type": "string"},
+    "remit": {"type": "string", "meta": "payment instructions printed on statements"},
+}
+
 FILES: dict[str, dict[str, Any]] = {
+    "company.yaml": COMPANY_FILE,
     "terms.yaml": TERMS_FILE,
     "escalation.yaml": ESCALATION_FILE,
     "incentives.yaml": INCENTIVES_FILE,

@@ -57,8 +57,8 @@ def load(text: str) -> Located:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", line, col) from None
+        at_line, at_col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", at_line, at_col) from None
     located = Located(None)
     if node is None:
         located.data = {}

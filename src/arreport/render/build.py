@@ -1,17 +1,66 @@
-"""Writes one report as a site: data CSVs, HTML pages and PDFs, atomically."""
+"""Writes one report as a site: data CSVs, HTML pages and PDFs, gathered then swapped in."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..pipeline import Report
 from ..report.tables import aging_csv_table, open_items_table
+from ..report.view import build_view
 from .csvfiles import write_table
+from .html import render, site_pages, templates_dir
 from .site import staged_site
+
+BASIS_TEXT = {"due_date": "days past due", "issue_date": "days since issue"}
+
+
+def _company(report: Report) -> dict[str, object]:
+    info = dict(report.policies.company)
+    address = info.get("address", "")
+    return {
+        "name": info.get("name", "") or "Accounts receivable",
+        "address_lines": [p for p in re.split(r"\s*\n\s*", address) if p],
+        "email": info.get("email", ""), "phone": info.get("phone", ""),
+        "remit": info.get("remit", ""),
+    }
 
 
 def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool = False) -> str:
+    """Build the whole site in a staging folder, then swap it in for `out_dir`."""
+    site = build_view(report)
+    basis = BASIS_TEXT[report.policies.aging.basis]
+    pages = site_pages(site, basis, pdf)
+    css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
         write_table(aging_csv_table(report), stage / "data" / "aging.csv")
-    return f"{len(report.items)} open items, {len(report.aging)} client rows"
+        for rel, text in pages.items():
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
+        n_pdf = 0
+        if pdf:
+            n_pdf = _write_pdfs(report, site, basis, stage, progress)
+    return (f"{len(report.items)} open items, {len(site.clients)} clients, "
+            f"{len(pages)} pages, {n_pdf} PDFs")
+
+
+def _write_pdfs(report: Report, site: object, basis: str, stage: Path, progress: bool) -> int:
+    from .pdf import pdf_timestamp, write_pdfs
+    from .progress import Progress
+
+    created = pdf_timestamp(report.as_of)
+    company = _company(report)
+    common = {"site": site, "company": company, "created": created, "basis": basis}
+    jobs: list[tuple[str, Path]] = [(render("aging_report.html", **common), stage / "aging.pdf")]
+    (stage / "statements").mkdir(exist_ok=True)
+    for client in site.clients:  # type: ignore[attr-defined]
+        if client.has_statement:
+            html = render("statement.html", client=client, **common)
+            jobs.append((html, stage / "statements" / f"{client.slug}.pdf"))
+    css_text = (templates_dir() / "pdf.css").read_text(encoding="utf-8")
+    with Progress("PDFs", len(jobs), enabled=progress) as bar:
+        write_pdfs(jobs, css_text, base_url=str(templates_dir()), on_done=bar.advance)
+    return len(jobs)

@@ -1,0 +1,50 @@
+"""Jinja2 environment and the HTML pages of the site."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..report.view import SiteView
+
+
+def templates_dir() -> Path:
+    """The default templates: shipped in the package, or reports/templates in a source tree."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "templates", here.parent.parent / "reports" / "templates"):
+        if (candidate / "base.html").exists():
+            return candidate
+    raise FileNotFoundError("arreport's templates are missing (reports/templates)")
+
+
+@lru_cache(maxsize=4)
+def environment(extra: str | None = None) -> jinja2.Environment:
+    paths = [p for p in (extra,) if p] + [str(templates_dir())]
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False, lstrip_blocks=False, keep_trailing_newline=True,
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    return environment().get_template(name).render(**context)
+
+
+def site_pages(site: SiteView, basis: str, pdf: bool) -> dict[str, str]:
+    """Relative path -> HTML text for every page of the site."""
+    common = {"site": site, "pdf": pdf, "basis": basis}
+    pages = {
+        "index.html": render("index.html", page="index", root="", **common),
+        "aging.html": render("aging.html", page="aging", root="", **common),
+        "clients.html": render("clients.html", page="clients", root="", **common),
+    }
+    template = environment().get_template("client.html")
+    for client in site.clients:
+        pages[f"clients/{client.slug}.html"] = template.render(
+            page="client", root="../", client=client, **common)
+    return pages
