@@ -118,7 +118,7 @@ def _check_generic(raw: RawTable, problems: _Problems) -> None:
             problems.add_rows(raw, ~present, col.name, None,
                               f"{col.name} is empty", "every row needs a value")
         if col.kind == "date":
-            _days, bad = parse_days(values)
+            _days, bad = raw.days(col.name)
             problems.add_rows(raw, bad, col.name, values, "'{value}' is not a date",
                               "expected YYYY-MM-DD, e.g. 2024-06-30")
         elif col.kind == "currency":
@@ -277,8 +277,8 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
     inv_cur = cur_codes(inv_raw.column("currency"))
     inv_cur = np.where(inv_cur >= 0, inv_cur, client_cur[np.maximum(inv_client, 0)])
     inv_amount = _amounts(inv_raw, "amount", inv_cur, cur_names, problems)
-    issue, _ = parse_days(inv_raw.column("issue_date"))
-    due, _ = parse_days(inv_raw.column("due_date"))
+    issue, _ = inv_raw.days("issue_date")
+    due, _ = inv_raw.days("due_date")
     terms = inv_raw.column("terms")
     if known_terms is not None and inv_raw.has("terms"):
         names = sorted(set(known_terms))
@@ -330,7 +330,7 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
                             client_cur[np.maximum(dclient, 0)])
         dcur = np.where(dcur >= 0, dcur, from_inv)
         amount = _amounts(doc_raw, "amount", dcur, cur_names, problems)
-        date, _ = parse_days(doc_raw.column("date"))
+        date, _ = doc_raw.days("date")
         docs[schema.name] = pd.DataFrame({
             id_col: pd.array(doc_raw.column(id_col), dtype=pd.ArrowDtype(pa.string())),
             "client": dclient,
@@ -386,7 +386,7 @@ def _frame(raw: RawTable | None, kinds: dict[str, str]) -> pd.DataFrame:
     for name, kind in kinds.items():
         values = raw.column(name) if raw is not None else pa.array([], pa.string())
         if kind == "date":
-            out[name], _ = parse_days(values)
+            out[name] = raw.days(name)[0] if raw is not None else parse_days(values)[0]
         elif kind == "int":
             out[name] = _np(pc.cast(pc.fill_null(values, "0"), pa.int64()))
         else:

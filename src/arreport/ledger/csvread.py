@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..diagnostics import Diagnostic, did_you_mean, display_path
+from .dates import parse_days
 from .schema import FileSchema
 
 BOM = b"\xef\xbb\xbf"
@@ -58,6 +59,7 @@ class RawTable:
     path: Path
     table: pa.Table
     lines: LineMap
+    _days: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @property
     def display(self) -> str:
@@ -71,6 +73,12 @@ class RawTable:
         if name not in self.table.column_names:
             return pa.nulls(self.table.num_rows, pa.string())
         return self.table.column(name).combine_chunks()
+
+    def days(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The column parsed as day numbers, and where it is present but not a date (cached)."""
+        if name not in self._days:
+            self._days[name] = parse_days(self.column(name))
+        return self._days[name]
 
     def __len__(self) -> int:
         return int(self.table.num_rows)

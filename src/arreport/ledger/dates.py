@@ -16,14 +16,14 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 def parse_days(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Parse ISO dates; returns (days, bad) with NO_DATE where null or bad.
 
-    A date must be YYYY-MM-DD and exist in the calendar (2024-02-30 is rejected, where
-    strptime alone would roll it over to March).
+    A date must be YYYY-MM-DD and exist in the calendar: strptime alone rolls 2024-02-30
+    over to March, so the parsed day of month is compared with the written one.
     """
     shaped = pc.fill_null(pc.match_substring_regex(text, DATE_PATTERN), False)
     safe = pc.if_else(shaped, text, pa.scalar(None, pa.string()))
     ts = pc.strptime(safe, format="%Y-%m-%d", unit="s", error_is_null=True)
-    back = pc.strftime(ts, format="%Y-%m-%d")
-    valid = pc.fill_null(pc.equal(back, text), False)
+    written_day = pc.cast(pc.utf8_slice_codeunits(safe, 8, 10), pa.int64())
+    valid = pc.fill_null(pc.equal(pc.day(ts), written_day), False)
     days = pc.cast(pc.cast(ts, pa.date32()), pa.int32())
     out = np.array(pc.fill_null(days, NO_DATE).to_numpy(zero_copy_only=False), dtype=np.int32)
     valid_np = np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool)

@@ -104,14 +104,14 @@ class SiteView:
 
 
 def _split_address(text: object) -> list[str]:
-    if text is None or (isinstance(text, float) and np.isnan(text)) or pd.isna(text):
+    if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return []
     parts = re.split(r"\s*(?:\n|\\n|;)\s*", str(text))
     return [p for p in parts if p]
 
 
 def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value)
+    return "" if value is None or value is pd.NA else str(value)
 
 
 def build_view(report: Report, max_warnings: int = 200) -> SiteView:
@@ -163,44 +163,69 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             items=int(isel.sum()), disputed=fmt.amount(disputed_amt, cur),
             shares=[float(v) / grand if grand else 0.0 for v in col_totals]))
 
-    # --- clients with anything to show -----------------------------------------------------
+    # --- clients with anything to show: one pass over sorted items, split by client -------
+    # client codes are ranks of the sorted client ids, so sorting by code sorts by id
+    order = np.lexsort((items["line"].to_numpy(), items["invoice_id"].to_numpy(dtype=object)
+                        .astype(str), items["due_date"].to_numpy(), items["cur"].to_numpy(),
+                        items["client"].to_numpy())) if len(items) else np.zeros(0, np.int64)
+    it = items.iloc[order]
+    it_client = it["client"].to_numpy()
+    it_cur = it["cur"].to_numpy()
+    cur_names = report.currencies
+    amounts = [fmt.amount(v, cur_names[c]) for v, c in zip(it["amount"].to_numpy().tolist(),
+                                                             it_cur.tolist(), strict=True)]
+    opens = [fmt.amount(v, cur_names[c]) for v, c in zip(it["open_amount"].to_numpy().tolist(),
+                                                           it_cur.tolist(), strict=True)]
+    dpd = it["days_past_due"].to_numpy().tolist()
+    rows_all = [
+        ItemRow(invoice_id=str(inv), issue_date=fmt.day(iss), due_date=fmt.day(due), amount=am,
+                open_amount=op, days_past_due=d, bucket=labels[b], disputed=bool(dis),
+                overdue=d > 0)
+        for inv, iss, due, am, op, d, b, dis in zip(
+            it["invoice_id"].to_numpy(dtype=object).tolist(), it["issue_date"].to_numpy().tolist(),
+            it["due_date"].to_numpy().tolist(), amounts, opens, dpd,
+            it["bucket"].to_numpy().tolist(), it["disputed"].to_numpy().tolist(), strict=True)
+    ]
+    # item rows per (client, cur): start/stop offsets in the sorted list
+    key_items = it_client.astype(np.int64) * len(cur_names) + it_cur
+    tab_order = np.lexsort((table["cur"].to_numpy(), table["client"].to_numpy()))
+    tab = table.iloc[tab_order]
+    t_client = tab["client"].to_numpy()
+    t_cur = tab["cur"].to_numpy()
+    key_tab = t_client.astype(np.int64) * len(cur_names) + t_cur
+    starts = np.searchsorted(key_items, key_tab, side="left")
+    stops = np.searchsorted(key_items, key_tab, side="right")
+    t_buckets = tab[labels].to_numpy(dtype=np.int64).tolist()
+    t_total = tab["total"].to_numpy().tolist()
+    t_unapplied = tab["unapplied_credit"].to_numpy().tolist()
+    terms_col = (it["terms"].astype(str).to_numpy().tolist() if "terms" in it
+                 else [""] * len(it))
+    info = {c: clients[c].to_numpy(dtype=object).tolist()
+            for c in ("address", "contact", "email", "segment", "kind")}
     client_views: list[ClientView] = []
-    it_sorted = items.assign(_cid=client_ids[items["client"].to_numpy()].astype(str)).sort_values(
-        ["_cid", "cur", "due_date", "invoice_id", "line"], kind="stable")
-    by_client = {int(c): g for c, g in it_sorted.groupby("client", sort=False)}
-    tab_by_client = {int(c): g for c, g in table.groupby("client", sort=False)}
-    terms_by_client: dict[int, str] = {}
-    for c in sorted(tab_by_client, key=lambda c: str(client_ids[c])):
-        rows_c = tab_by_client[c].sort_values("cur")
-        group = by_client.get(c)
+    i = 0
+    while i < len(tab):
+        c = int(t_client[i])
+        j = i
         ccs = []
-        for _, r in rows_c.iterrows():
-            cur = report.currencies[int(r["cur"])]
-            its: list[ItemRow] = []
-            if group is not None:
-                g = group[group["cur"].to_numpy() == int(r["cur"])]
-                for rec in g.itertuples(index=False):
-                    its.append(ItemRow(
-                        invoice_id=str(rec.invoice_id), issue_date=fmt.day(int(rec.issue_date)),
-                        due_date=fmt.day(int(rec.due_date)), amount=fmt.amount(rec.amount, cur),
-                        open_amount=fmt.amount(rec.open_amount, cur),
-                        days_past_due=int(rec.days_past_due), bucket=labels[int(rec.bucket)],
-                        disputed=bool(rec.disputed), overdue=int(rec.days_past_due) > 0))
-                    terms_by_client.setdefault(c, str(rec.terms) if "terms" in g else "")
+        while j < len(tab) and int(t_client[j]) == c:
+            cur = cur_names[int(t_cur[j])]
             ccs.append(ClientCurrency(
                 currency=cur, labels=labels,
-                buckets=[fmt.amount(int(r[label]), cur) for label in labels],
-                total=fmt.amount(int(r["total"]), cur), total_minor=int(r["total"]),
-                unapplied=fmt.amount(int(r["unapplied_credit"]), cur),
-                unapplied_minor=int(r["unapplied_credit"]), items=its))
-        info = clients.iloc[c]
+                buckets=[fmt.amount(v, cur) for v in t_buckets[j]],
+                total=fmt.amount(t_total[j], cur), total_minor=int(t_total[j]),
+                unapplied=fmt.amount(t_unapplied[j], cur), unapplied_minor=int(t_unapplied[j]),
+                items=rows_all[starts[j]:stops[j]]))
+            j += 1
+        first_item = int(starts[i]) if stops[i] > starts[i] else -1
         client_views.append(ClientView(
             client_id=str(client_ids[c]), slug=client_slug(str(client_ids[c])),
-            name=str(names[c]), address_lines=_split_address(info["address"]),
-            contact=_text(info["contact"]), email=_text(info["email"]),
-            segment=_text(info["segment"]), kind=_text(info["kind"]),
-            terms=terms_by_client.get(c, ""), currencies=ccs,
+            name=str(names[c]), address_lines=_split_address(info["address"][c]),
+            contact=_text(info["contact"][c]), email=_text(info["email"][c]),
+            segment=_text(info["segment"][c]), kind=_text(info["kind"][c]),
+            terms=terms_col[first_item] if first_item >= 0 else "", currencies=ccs,
             has_statement=any(cc.total_minor > 0 for cc in ccs)))
+        i = j
 
     warns = [d for d in report.diagnostics if d.severity == "warning"]
     _ = as_of_day
