@@ -40,6 +40,7 @@ class CurrencyAging:
     currency: str
     labels: list[str]
     rows: list[AgingRow]
+    top_overdue: list[AgingRow]  # the largest overdue balances, overdue > 0 only
     totals: list[str]
     total: str
     overdue: str
@@ -139,6 +140,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
         unapplied = table["unapplied_credit"].to_numpy()[sel]
         order = np.lexsort((client_ids[clients_sel].astype(str), -total, -overdue))
         rows = []
+        top: list[AgingRow] = []
         for i in order:
             c = int(clients_sel[i])
             rows.append(AgingRow(
@@ -148,13 +150,15 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
                 total=fmt.amount(total[i], cur), overdue=fmt.amount(overdue[i], cur),
                 unapplied=fmt.amount(unapplied[i], cur) if unapplied[i] else "–",
                 css=["" if v else "zero" for v in sub[i]]))
+            if overdue[i] > 0 and len(top) < 10:
+                top.append(rows[-1])
         col_totals = sub.sum(axis=0)
         grand = int(col_totals.sum())
         isel = items["cur"].to_numpy() == code
         disputed_amt = int(items["open_amount"].to_numpy()[isel & items["disputed"].to_numpy()]
                            .sum())
         cur_views.append(CurrencyAging(
-            currency=cur, labels=labels, rows=rows,
+            currency=cur, labels=labels, rows=rows, top_overdue=top,
             totals=[fmt.amount(v, cur) for v in col_totals], total=fmt.amount(grand, cur),
             overdue=fmt.amount(grand - int(col_totals[0]), cur),
             unapplied=fmt.amount(int(unapplied.sum()), cur),
