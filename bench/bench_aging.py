@@ -97,6 +97,7 @@ def ensure_ledger(force: bool) -> Path:
         print(f"ledger: cached in {ledger.relative_to(ROOT)}")
         return ledger
     tmp = Path(tempfile.mkdtemp(prefix="ledger-", dir=DATA))
+    tmp.chmod(0o755)
     cmd = [sys.executable, str(GENERATOR), "--out", str(tmp), *GEN_ARGS]
     print(f"ledger: generating ({' '.join(GEN_ARGS)}) ...", flush=True)
     run = run_child(cmd)
@@ -240,14 +241,20 @@ def check_aging(aging_csv: Path, exp: pd.DataFrame) -> tuple[bool, list[str], di
     need = {"client_id", "currency", "total", "unapplied_credit"}
     if not need <= set(got.columns):
         return False, [f"aging.csv lacks columns {sorted(need - set(got.columns))}"], {}
-    buckets = [c for c in got.columns if c not in need]
+    cols = list(got.columns)
+    buckets = cols[cols.index("currency") + 1:cols.index("total")]  # labels between the two
     for col in ["total", "unapplied_credit", *buckets]:
-        got[col] = minor_by_currency(got.assign(**{col: got[col].replace("", "0")}), col)
-    bucket_sum = got[buckets].sum(axis=1) if buckets else 0
-    bad_sum = got[got["total"] != bucket_sum]
-    for _, r in bad_sum.head(5).iterrows():
-        problems.append(f"{r['client_id']} {r['currency']}: buckets sum to "
-                        f"{int(bucket_sum[r.name])} ≠ total {r['total']} (minor units)")
+        try:
+            got[col] = minor_by_currency(got.assign(**{col: got[col].replace("", "0")}), col)
+        except ValueError as e:
+            return False, [f"aging.csv column {col}: {e}"], {}
+    bucket_sum = got[buckets].sum(axis=1).to_numpy() if buckets else np.zeros(len(got), int)
+    total = got["total"].to_numpy()
+    for i in np.flatnonzero(bucket_sum != total)[:5]:
+        cur = str(got["currency"].iat[i])
+        problems.append(f"{got['client_id'].iat[i]} {cur}: buckets sum to "
+                        f"{fmt_minor(int(bucket_sum[i]), decimals_of(cur))} ≠ total "
+                        f"{fmt_minor(int(total[i]), decimals_of(cur))}")
     got = got.set_index(KEY)
     if got.index.duplicated().any():
         problems.append(f"{int(got.index.duplicated().sum())} duplicate (client_id, currency) rows")
@@ -255,11 +262,15 @@ def check_aging(aging_csv: Path, exp: pd.DataFrame) -> tuple[bool, list[str], di
     both = exp.join(got[["total", "unapplied_credit"]], how="outer")
     both = both.fillna(0).astype("int64")
     diff = both[(both["open"] != both["total"]) | (both["unapplied"] != both["unapplied_credit"])]
-    for (client, cur), r in diff.head(10).iterrows():
+    for key, row in zip(diff.index, diff.itertuples(index=False), strict=True):
+        client, cur = str(key[0]), str(key[1])
+        d = decimals_of(cur)
         problems.append(
-            f"{client} {cur}: expected open {r['open']}, unapplied {r['unapplied']}; "
-            f"aging.csv total {r['total']}, unapplied_credit {r['unapplied_credit']} "
-            "(minor units)")
+            f"{client} {cur}: expected open {fmt_minor(int(row.open), d)}, unapplied "
+            f"{fmt_minor(int(row.unapplied), d)}; aging.csv total {fmt_minor(int(row.total), d)}, "
+            f"unapplied_credit {fmt_minor(int(row.unapplied_credit), d)}")
+        if len(problems) >= 15:
+            break
     totals = {f"open {cur}": int(v) for cur, v in
               exp.groupby(level="currency")["open"].sum().items()}
     totals.update({f"unapplied {cur}": int(v) for cur, v in

@@ -338,7 +338,7 @@ def generate_scale(n_clients: int, n_invoices: int, seed: int, as_of: dt.date
     })
 
     # --- credit notes: a few thousand, 60% naming their invoice
-    ncn = max(5, ni // 300)
+    ncn = min(ni, max(5, ni // 300))
     cn_inv = np.sort(rng.choice(ni, ncn, replace=False))
     cn_amt = np.maximum(1, np.rint(cents[cn_inv] * rng.uniform(0.05, 0.5, ncn))).astype(np.int64)
     cn_date = np.minimum(issue[cn_inv] + rng.integers(1, 60, ncn) * one, asof)
@@ -494,7 +494,7 @@ def demo_clients() -> list[Client]:
           "slow", 400, 4200, 1.3, credit_limit=12000),
         c("Copperfield Dental Partners", "dental", "US",
           "2250 E Camelback Rd, Suite 300\nPhoenix, AZ 85016", "Sheila Barnes",
-          "America/Phoenix", "bad", 400, 3800, 1.5, end=13, credit_limit=15000,
+          "America/Phoenix", "bad", 400, 3800, 1.5, end=13, credit_limit=10000,
           stop_days=300, po="CDP"),
         # --- cosmetic surgery clinics (US)
         c("Westbrook Aesthetic Surgery Center", "medical", "US",
@@ -516,7 +516,7 @@ def demo_clients() -> list[Client]:
         c("Velvet Skin MedSpa", "medspa", "US",
           "3790 S Las Vegas Blvd, Suite 12\nLas Vegas, NV 89109", "Trent Maddox",
           "America/Los_Angeles", "bad", 600, 4500, 1.8, big=(9000, 24000), end=15,
-          credit_limit=20000, stop_days=240, method="card"),
+          credit_limit=10000, stop_days=240, method="card"),
         c("Luminous Laser Clinic", "medspa", "US",
           "4275 Executive Sq, Suite 500\nLa Jolla, CA 92037", "Hannah Brooks",
           "America/Los_Angeles", "ontime", 450, 3600, 1.0, big=(7000, 20000), rounder=True),
