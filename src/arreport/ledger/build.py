@@ -311,8 +311,8 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
     pos[inv_codes[valid][::-1]] = np.flatnonzero(valid)[::-1]
 
     def lookup_invoice(refs: pa.Array) -> np.ndarray:
-        if len(refs) == 0:
-            return np.zeros(0, dtype=np.int64)
+        if len(inv_dict) == 0:
+            return np.full(len(refs), -1, dtype=np.int64)
         idx = _np(pc.fill_null(pc.index_in(refs, value_set=inv_dict), -1)).astype(np.int64)
         return np.where(idx >= 0, pos[np.maximum(idx, 0)], -1)
 

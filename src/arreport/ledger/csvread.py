@@ -108,14 +108,18 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
             problems.append(Diagnostic("error", shown, 1, None, "", "a column has no name"))
         seen.add(h)
     known = schema.column_names
+    explained: set[str] = set()
     for req in schema.required_columns:
         if req not in header:
             unknown = [h for h in header if h not in known]
+            hint = did_you_mean(req, unknown)
+            if hint:
+                explained.add(hint.split("'")[1])
             problems.append(Diagnostic(
                 "error", shown, 1, req, req, f"missing required column '{req}'",
-                did_you_mean(req, unknown) or f"the header has: {','.join(header)}"))
+                hint or f"the header has: {','.join(header)}"))
     for h in header:
-        if h and h not in known:
+        if h and h not in known and h not in explained:
             hint = did_you_mean(h, [c for c in known if c not in header], cutoff=0.75)
             if hint:
                 diags.append(Diagnostic("warning", shown, 1, h, h,
