@@ -115,8 +115,10 @@ def _check_generic(raw: RawTable, problems: _Problems) -> None:
         values = raw.column(col.name)
         present = _np(values.is_valid())
         if col.required:
+            what = {"amount": "an amount", "date": "a date"}.get(col.kind,
+                                                                              "a value")
             problems.add_rows(raw, ~present, col.name, None,
-                              f"{col.name} is empty", "every row needs a value")
+                              f"{col.name} is empty", f"every row needs {what}")
         if col.kind == "date":
             _days, bad = raw.days(col.name)
             problems.add_rows(raw, bad, col.name, values, "'{value}' is not a date",
@@ -187,10 +189,7 @@ def _amounts(raw: RawTable, column: str, currencies: np.ndarray, cur_names: list
         problems.add_rows(raw, sel, column, values,
                           "'{value}' has more decimals than " + name + " allows",
                           f"{name} amounts take {money.decimals(name)} decimals")
-    if required:
-        problems.add_rows(raw, problem == 4, column, None, f"{column} is empty",
-                          "every row needs an amount")
-    return minor
+    return minor  # an empty required amount is reported by _check_generic
 
 
 def _type_ledger(raws: dict[str, RawTable], default_currency: str,
@@ -213,10 +212,12 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
     client_dict = enc.dictionary
     codes_all = _np(enc.indices.fill_null(-1) if enc.null_count else enc.indices)
     # client codes ordered by client_id text so every listing is deterministic
-    order = _np(pc.sort_indices(client_dict))
+    order = _np(pc.sort_indices(client_dict)).astype(np.int64)
     rank = np.empty(len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
-    codes_all = np.where(codes_all >= 0, rank[np.maximum(codes_all, 0)], -1).astype(np.int32)
+    if len(rank):
+        codes_all = np.where(codes_all >= 0, rank[np.maximum(codes_all, 0)], -1)
+    codes_all = codes_all.astype(np.int32)
     client_ids = pc.take(client_dict, pa.array(order))
     offsets = np.cumsum([0] + [len(c) for c in client_cols])
     client_codes = {n: codes_all[offsets[i]:offsets[i + 1]] for i, n in enumerate(
@@ -270,12 +271,14 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
     clients["kind"] = clients["kind"].fillna("business")
     clients["currency"] = pd.array(np.array(cur_names, dtype=object)[client_cur], dtype="string")
     clients["cur"] = client_cur
+    # one extra slot so a row without a client_id (already an error) still indexes safely
+    client_cur = np.append(client_cur, np.int32(cur_code[default_currency]))
 
     # invoices
     inv_ids = inv_raw.column("invoice_id")
     inv_client = client_codes["invoices"]
     inv_cur = cur_codes(inv_raw.column("currency"))
-    inv_cur = np.where(inv_cur >= 0, inv_cur, client_cur[np.maximum(inv_client, 0)])
+    inv_cur = np.where(inv_cur >= 0, inv_cur, client_cur[inv_client])
     inv_amount = _amounts(inv_raw, "amount", inv_cur, cur_names, problems)
     issue, _ = inv_raw.days("issue_date")
     due, _ = inv_raw.days("due_date")
@@ -327,7 +330,7 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         dclient = client_codes[schema.name]
         dcur = cur_codes(doc_raw.column("currency"))
         from_inv = np.where(inv_row >= 0, inv_cur[np.maximum(inv_row, 0)] if len(inv_cur) else 0,
-                            client_cur[np.maximum(dclient, 0)])
+                            client_cur[dclient])
         dcur = np.where(dcur >= 0, dcur, from_inv)
         amount = _amounts(doc_raw, "amount", dcur, cur_names, problems)
         date, _ = doc_raw.days("date")
@@ -359,9 +362,9 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         praw = raws["payment_plans"]
         pclient = client_codes["payment_plans"]
         plans["client"] = pclient
-        plans["amount"] = _amounts(praw, "amount", client_cur[np.maximum(pclient, 0)], cur_names,
+        plans["amount"] = _amounts(praw, "amount", client_cur[pclient], cur_names,
                                    problems)
-        plans["cur"] = client_cur[np.maximum(pclient, 0)]
+        plans["cur"] = client_cur[pclient]
 
     ledger = Ledger(invoices=invoices, payments=docs["payments"],
                     credit_notes=docs["credit_notes"], clients=clients, disputes=disputes,

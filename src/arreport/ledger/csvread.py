@@ -112,9 +112,12 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     for req in schema.required_columns:
         if req not in header:
             unknown = [h for h in header if h not in known]
-            hint = did_you_mean(req, unknown)
-            if hint:
-                explained.add(hint.split("'")[1])
+            close = did_you_mean(req, unknown)
+            hint = ""
+            if close:
+                found = close.split("'")[1]
+                explained.add(found)
+                hint = f"the header has '{found}'; did you mean '{req}'?"
             problems.append(Diagnostic(
                 "error", shown, 1, req, req, f"missing required column '{req}'",
                 hint or f"the header has: {','.join(header)}"))
@@ -157,6 +160,8 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
                                      "save the file as UTF-8")]
         return None, [Diagnostic("error", shown, None, None, "", f"cannot read the CSV: {msg}")]
     if bad_rows:
+        if any(d.line is None for d in bad_rows):
+            bad_rows = _locate_bad_rows(body, ncols, shown)
         return None, bad_rows + diags
     cols = {}
     for name in header:
@@ -164,6 +169,21 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
         cols[name] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
     table = pa.table(cols)
     return RawTable(schema, path, table, LineMap(path)), diags
+
+
+def _locate_bad_rows(body: bytes, ncols: int, shown: str) -> list[Diagnostic]:
+    """Rows whose field count differs from the header, by line (error path only)."""
+    out: list[Diagnostic] = []
+    reader = csv.reader(io.StringIO(body.decode("utf-8", errors="replace"), newline=""))
+    next(reader, None)
+    start = reader.line_num + 1
+    for row in reader:
+        if row and len(row) != ncols:
+            out.append(Diagnostic("error", shown, start, None, "",
+                                  f"row has {len(row)} fields, the header has {ncols}",
+                                  "quote values that contain commas"))
+        start = reader.line_num + 1
+    return out
 
 
 def _first_bad_utf8_line(body: bytes) -> int | None:
