@@ -130,7 +130,7 @@ def arreport_exe() -> Path:
 
 def build_cmd(ledger: Path, policies: Path, as_of: str, out: Path) -> list[str]:
     return [str(arreport_exe()), "build", "--ledger", str(ledger), "--policies", str(policies),
-            "--as-of", as_of, "--out", str(out), "--no-pdf"]
+            "--as-of", as_of, "--out", str(out), "--no-pdf", "--timings"]
 
 
 # ------------------------------------------------------------------------------ exact totals
@@ -369,6 +369,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0 if args.floor_only else 2
         b_med, b_min, b_max, b_rss = summary(builds)
         print(f"{'arreport build':<22}{b_med:>8.2f}s{b_min:>8.2f}s{b_max:>8.2f}s{b_rss:>8.0f} MB")
+        stage_lines = [ln for ln in builds[-1].stderr.splitlines() if ln.startswith("  ")]
+        if stage_lines:
+            print("stages of the last build (arreport build --timings):")
+            for ln in stage_lines:
+                print("  " + ln.strip())
         ratio = b_med / f_med
         ratio_ok, rss_ok = ratio <= TARGET_RATIO, b_rss < TARGET_RSS_MB
         print()

@@ -47,20 +47,33 @@ def cli() -> None:
 @click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True,
               type=click.Path(path_type=Path), help="Site folder to (re)write.")
 @click.option("--no-pdf", is_flag=True, help="Write everything but the PDFs.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
 def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path,
-          no_pdf: bool) -> None:
+          no_pdf: bool, timings: bool) -> None:
     """Compute allocation and aging as of a date and write the site, CSVs and PDFs."""
     from .pipeline import compute, load_inputs
     from .render.build import write_site
 
     day = _as_of(as_of)
     started = time.perf_counter()
+    stages: list[tuple[str, float]] = []
+
+    def mark(name: str) -> None:
+        stages.append((name, time.perf_counter()))
+
     ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    mark("load and validate")
     report = compute(ledger, policies, day, diags)
+    mark("compute")
     _print_diagnostics([d for d in report.diagnostics if d.severity == "warning"])
     summary = write_site(report, out_dir, pdf=not no_pdf,
-                         progress=sys.stderr.isatty())
+                         progress=sys.stderr.isatty(), on_stage=mark)
     elapsed = time.perf_counter() - started
+    if timings:
+        previous = started
+        for name, moment in stages:
+            click.echo(f"  {name:<18} {moment - previous:7.2f} s", err=True)
+            previous = moment
     click.echo(f"arreport: as of {day.isoformat()}: {summary} -> {out_dir} "
                f"({elapsed:.1f} s)", err=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from ..pipeline import Report
@@ -26,23 +27,35 @@ def _company(report: Report) -> dict[str, object]:
     }
 
 
-def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool = False) -> str:
-    """Build the whole site in a staging folder, then swap it in for `out_dir`."""
+def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool = False,
+               on_stage: Callable[[str], None] | None = None) -> str:
+    """Build the whole site in a staging folder, then swap it in for `out_dir`.
+
+    `on_stage(name)` is called as each stage ends (view, pages, data, pdf, swap), so the
+    caller can time them.
+    """
+    mark = on_stage or (lambda _name: None)
     site = build_view(report)
+    mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
     pages = site_pages(site, basis, pdf)
+    mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
         write_table(aging_csv_table(report), stage / "data" / "aging.csv")
+        mark("data csv")
         for rel, text in pages.items():
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
         (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
+        mark("write pages")
         n_pdf = 0
         if pdf:
             n_pdf = _write_pdfs(report, site, basis, stage, progress)
+            mark("pdf")
+    mark("swap")
     return (f"{len(report.items)} open items, {len(site.clients)} clients, "
             f"{len(pages)} pages, {n_pdf} PDFs")
 
