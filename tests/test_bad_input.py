@@ -1,0 +1,381 @@
+"""Invalid ledgers through the installed CLI: exit status 1, every problem located on stderr
+(`FILE:LINE: error: COLUMN: message; hint`), and the site built before left byte for byte
+as it was. Warnings do not stop the build; a usage mistake exits 2."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import DEFAULT_POLICIES, inline, run_arreport, tree_bytes, write_ledger
+
+AS_OF = "2024-03-15"
+
+RunArreport = Callable[..., subprocess.CompletedProcess[str]]
+
+GOOD_LEDGER = {
+    "invoices": """
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+        I2,C2,2024-02-01,2024-03-02,250.00
+    """,
+    "payments": """
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-10,60.00,I1
+    """,
+}
+
+
+@pytest.fixture(scope="module")
+def good_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site built from a valid ledger, once per module; each test works on a copy."""
+    root = tmp_path_factory.mktemp("good")
+    write_ledger(root / "ledger", **GOOD_LEDGER)
+    done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", AS_OF, "--out", "site", "--no-pdf", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert tree_bytes(root / "site"), "the good build wrote nothing"
+    return root / "site"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, good_site: Path) -> Path:
+    """A folder holding `site/`, a previously built site, where the bad run happens."""
+    shutil.copytree(good_site, tmp_path / "site")
+    return tmp_path
+
+
+def build(workdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", AS_OF, "--out", "site", "--no-pdf", *extra, cwd=workdir)
+
+
+def build_bad(workdir: Path, **files: str) -> list[str]:
+    """Write the ledger, run the build, check that it failed and left the old site alone;
+    return the stderr lines."""
+    write_ledger(workdir / "ledger", **files)
+    before_site = tree_bytes(workdir / "site")
+    before_entries = sorted(p.name for p in workdir.iterdir())
+    done = build(workdir)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree_bytes(workdir / "site") == before_site
+    assert sorted(p.name for p in workdir.iterdir()) == before_entries  # no staging left
+    return done.stderr.splitlines()
+
+
+def write_bytes(workdir: Path, name: str, data: bytes) -> None:
+    (workdir / "ledger").mkdir(exist_ok=True)
+    (workdir / "ledger" / name).write_bytes(data)
+
+
+# --- headers ---------------------------------------------------------------------------------
+
+def test_missing_required_column_suggests_the_misspelt_header(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amout
+        I1,C1,2024-01-01,100.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:1: error: amount: missing required column 'amount'; "
+        "the header has 'amout'; did you mean 'amount'?",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_empty_invoices_file(workdir: Path) -> None:
+    write_bytes(workdir, "invoices.csv", b"")
+    stderr = build_bad(workdir)
+    assert stderr == [
+        "ledger/invoices.csv: error: the file is empty; "
+        "expected a header row: invoice_id,client_id,issue_date,amount",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+def test_unparseable_dates(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-13-01,100.00
+        I2,C1,31/01/2024,100.00
+        I3,C1,2024-02-30,100.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: issue_date: '2024-13-01' is not a date; "
+        "expected YYYY-MM-DD, e.g. 2024-06-30",
+        "ledger/invoices.csv:3: error: issue_date: '31/01/2024' is not a date; "
+        "expected YYYY-MM-DD, e.g. 2024-06-30",
+        "ledger/invoices.csv:4: error: issue_date: '2024-02-30' is not a date; "
+        "expected YYYY-MM-DD, e.g. 2024-06-30",
+        "arreport: 3 error(s) in the input; nothing was written",
+    ]
+
+
+def test_malformed_amounts(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,"1,200.50"
+        I2,C1,2024-01-01,12.345
+        I3,C1,2024-01-01,abc
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: amount: '1,200.50' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "ledger/invoices.csv:3: error: amount: '12.345' has more decimals than USD allows; "
+        "USD amounts take 2 decimals",
+        "ledger/invoices.csv:4: error: amount: 'abc' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "arreport: 3 error(s) in the input; nothing was written",
+    ]
+
+
+def test_negative_amount(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+    """, payments="""
+        payment_id,client_id,date,amount
+        P1,C1,2024-02-01,-5.00
+    """)
+    assert stderr == [
+        "ledger/payments.csv:2: error: amount: '-5.00' is negative; amounts are >= 0; "
+        "record a refund as an invoice, a credit as a credit note",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_unquoted_thousands_separator_is_located(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,C1,2024-01-01,1,200.50
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: row has 5 fields, the header has 4; "
+        "quote values that contain commas",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_empty_required_cells_are_each_reported_once(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,,2024-01-01,
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: client_id: client_id is empty; every row needs a value",
+        "ledger/invoices.csv:3: error: amount: amount is empty; every row needs an amount",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_the_only_invoice_without_a_client_is_an_input_error(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,,2024-01-01,100.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: client_id: client_id is empty; every row needs a value",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_duplicate_invoice_id_names_the_first_line(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,C1,2024-01-01,100.00
+        I1,C2,2024-01-02,50.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:4: error: invoice_id: duplicate invoice_id 'I1' "
+        "(first on line 2); each invoice_id must be unique",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_duplicate_payment_id(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+    """, payments="""
+        payment_id,client_id,date,amount
+        P1,C1,2024-02-01,10.00
+        P1,C1,2024-02-02,10.00
+    """)
+    assert stderr == [
+        "ledger/payments.csv:3: error: payment_id: duplicate payment_id 'P1' "
+        "(first on line 2); each payment_id must be unique",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_unknown_currency_code(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,currency
+        I1,C1,2024-01-01,100.00,USX
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: currency: 'USX' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_unknown_terms_name(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,terms
+        I1,C1,2024-01-01,100.00,net31
+        I2,C1,2024-01-01,100.00,weekly
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: terms: unknown terms 'net31'; did you mean 'net30'?",
+        "ledger/invoices.csv:3: error: terms: unknown terms 'weekly'; terms.yaml defines: "
+        "10th_next, 2-10-net30, eom30, net15, net30, net60",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_several_problems_in_one_file_are_reported_together(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,currency,terms
+        I1,C1,2024-01-01,100.00,USD,net30
+        I2,C1,2024-1-5,100.00,USD,net30
+        I3,C1,2024-01-01,ten,USD,net30
+        I4,C1,2024-01-01,100.00,DOL,net30
+        I5,C1,2024-01-01,100.00,USD,net_30
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: issue_date: '2024-1-5' is not a date; "
+        "expected YYYY-MM-DD, e.g. 2024-06-30",
+        "ledger/invoices.csv:4: error: amount: 'ten' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "ledger/invoices.csv:5: error: currency: 'DOL' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+        "ledger/invoices.csv:6: error: terms: unknown terms 'net_30'; did you mean 'net30'?",
+        "arreport: 4 error(s) in the input; nothing was written",
+    ]
+
+
+def test_lines_are_counted_as_a_text_editor_does(workdir: Path) -> None:
+    """A BOM is accepted; a quoted address over three lines and a blank line shift later
+    rows, and the message names the line the editor shows."""
+    clients = inline("""
+        client_id,name,address,currency
+        C1,Acme Dental,"1 Main St
+        Suite 2
+        Springfield",USD
+        C2,Brite Spa,2 Side St,EUX
+
+        C3,City Clinic,,EUR
+        C4,Derma Co,"4 Elm St",EUY
+    """)
+    write_bytes(workdir, "clients.csv", b"\xef\xbb\xbf" + clients.encode("utf-8"))
+    invoices = inline("""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,C2,2024-01-01,x
+    """)
+    write_bytes(workdir, "invoices.csv", b"\xef\xbb\xbf" + invoices.encode("utf-8"))
+    stderr = build_bad(workdir)
+    assert stderr == [
+        "ledger/clients.csv:5: error: currency: 'EUX' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+        "ledger/clients.csv:8: error: currency: 'EUY' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+        "ledger/invoices.csv:3: error: amount: 'x' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "arreport: 3 error(s) in the input; nothing was written",
+    ]
+
+
+def test_wrong_field_count_after_a_multi_line_value_names_the_editor_line(
+        workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+    """, clients="""
+        client_id,name,address
+        C1,Acme Dental,"1 Main St
+        Suite 2"
+
+        C2,Brite Spa,2 Side St,Springfield
+        C3,City Clinic,"3 Oak St
+        Floor 2",Austin
+    """)
+    assert stderr == [
+        "ledger/clients.csv:5: error: row has 4 fields, the header has 3; "
+        "quote values that contain commas",
+        "ledger/clients.csv:6: error: row has 4 fields, the header has 3; "
+        "quote values that contain commas",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+# --- warnings and usage ----------------------------------------------------------------------
+
+def test_payment_naming_an_unknown_invoice_is_a_warning(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-01,40.00,I9
+    """)
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == ("ledger/payments.csv:2: warning: invoice_id: names unknown invoice 'I9'; "
+                        "the amount goes to the client's pool")
+    assert lines[1].startswith(f"arreport: as of {AS_OF}: ")
+    assert len(lines) == 2
+    assert (workdir / "site" / "data" / "open_items.csv").read_text().splitlines()[1:] == [
+        "C1,I1,USD,2024-01-01,2024-01-31,100.00,60.00,44,31-60,false"]
+
+
+def test_column_close_to_a_known_name_is_a_warning(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", invoices="""
+        invoice_id,client_id,issue_date,amount,due_dte
+        I1,C1,2024-01-01,100.00,2024-02-15
+    """)
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "ledger/invoices.csv:1: warning: due_dte: unknown column 'due_dte' is ignored; "
+        "did you mean 'due_date'?")
+
+
+def test_a_bom_in_every_file_changes_nothing(workdir: Path, good_site: Path) -> None:
+    for name, text in GOOD_LEDGER.items():
+        write_bytes(workdir, f"{name}.csv", b"\xef\xbb\xbf" + inline(text).encode("utf-8"))
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert tree_bytes(workdir / "site") == tree_bytes(good_site)
+
+
+@pytest.mark.parametrize("as_of", ["2024-02-30", "15/03/2024", "yesterday"])
+def test_bad_as_of_is_a_usage_error(workdir: Path, as_of: str) -> None:
+    write_ledger(workdir / "ledger", **GOOD_LEDGER)
+    before = tree_bytes(workdir / "site")
+    done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", as_of, "--out", "site", "--no-pdf", cwd=workdir)
+    assert done.returncode == 2, done.stderr
+    assert (f"Error: Invalid value for --as-of: '{as_of}' is not a date (expected YYYY-MM-DD)"
+            in done.stderr.splitlines())
+    assert "Traceback" not in done.stderr
+    assert tree_bytes(workdir / "site") == before
+
+
+def test_unknown_option_is_a_usage_error(workdir: Path) -> None:
+    before = tree_bytes(workdir / "site")
+    done = run_arreport("build", "--out", "site", "--as-off", AS_OF, cwd=workdir)
+    assert done.returncode == 2, done.stderr
+    assert "Error: No such option '--as-off'" in done.stderr
+    assert tree_bytes(workdir / "site") == before
