@@ -157,8 +157,8 @@ def test_unquoted_thousands_separator_is_located(workdir: Path) -> None:
         I2,C1,2024-01-01,1,200.50
     """)
     assert stderr == [
-        "ledger/invoices.csv:3: error: row has 5 fields, the header has 4; "
-        "quote values that contain commas",
+        "ledger/invoices.csv:3: error: row has 5 fields, the header has 4: "
+        "'I2,C1,2024-01-01,1,200.50'; quote values that contain commas",
         "arreport: 1 error(s) in the input; nothing was written",
     ]
 
@@ -224,7 +224,7 @@ def test_unknown_currency_code(workdir: Path) -> None:
     """)
     assert stderr == [
         "ledger/invoices.csv:2: error: currency: 'USX' is not a known currency code; "
-        "expected an ISO 4217 code such as USD or EUR",
+        "did you mean 'USD'?",
         "arreport: 1 error(s) in the input; nothing was written",
     ]
 
@@ -287,9 +287,9 @@ def test_lines_are_counted_as_a_text_editor_does(workdir: Path) -> None:
     stderr = build_bad(workdir)
     assert stderr == [
         "ledger/clients.csv:5: error: currency: 'EUX' is not a known currency code; "
-        "expected an ISO 4217 code such as USD or EUR",
+        "did you mean 'EUR'?",
         "ledger/clients.csv:8: error: currency: 'EUY' is not a known currency code; "
-        "expected an ISO 4217 code such as USD or EUR",
+        "did you mean 'EUR'?",
         "ledger/invoices.csv:3: error: amount: 'x' is not a decimal number; "
         "expected e.g. 1200.50, with no thousands separator",
         "arreport: 3 error(s) in the input; nothing was written",
@@ -311,10 +311,10 @@ def test_wrong_field_count_after_a_multi_line_value_names_the_editor_line(
         Floor 2",Austin
     """)
     assert stderr == [
-        "ledger/clients.csv:5: error: row has 4 fields, the header has 3; "
-        "quote values that contain commas",
-        "ledger/clients.csv:6: error: row has 4 fields, the header has 3; "
-        "quote values that contain commas",
+        "ledger/clients.csv:5: error: row has 4 fields, the header has 3: "
+        "'C2,Brite Spa,2 Side St,Springfield'; quote values that contain commas",
+        "ledger/clients.csv:6: error: row has 4 fields, the header has 3: "
+        "'C3,City Clinic,3 Oak St Floor 2,Austin'; quote values that contain commas",
         "arreport: 2 error(s) in the input; nothing was written",
     ]
 

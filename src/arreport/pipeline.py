@@ -20,7 +20,7 @@ from .compute.allocation import (
     reconciliation_failures,
 )
 from .compute.terms import due_lines, unknown_segments
-from .diagnostics import Diagnostic, InputError, errors
+from .diagnostics import Diagnostic, InputError, did_you_mean, errors
 from .ledger.build import MAX_SHOWN, Ledger, load_ledger
 from .ledger.dates import to_day
 from .policy.load import load_policies
@@ -61,12 +61,24 @@ def load_inputs(ledger_dir: Path, policies_dir: Path) -> tuple[Ledger, Policies,
     ledger, ldiags = load_ledger(ledger_dir, policies.currency, policies.terms.keys())
     if ledger is None or errors(ldiags):
         raise InputError(pdiags + ldiags)
-    diags = pdiags + ldiags
+    return ledger, policies, pdiags + ldiags + _segment_warnings(ledger, policies)
+
+
+def _segment_warnings(ledger: Ledger, policies: Policies) -> list[Diagnostic]:
+    """A client whose segment segments.yaml does not define: it gets the default, warned."""
+    raw = ledger.sources.get("clients")
+    if raw is None:
+        return []
+    out = []
+    segments = raw.column("segment").to_pylist()
     for seg in unknown_segments(ledger.clients, policies):
-        diags.append(Diagnostic("warning", str(ledger_dir / "clients.csv"), None, "segment",
-                                "segment", f"segment '{seg}' is not in segments.yaml",
-                                "its clients use the default terms and ladder"))
-    return ledger, policies, diags
+        rows = [i for i, v in enumerate(segments) if v == seg]
+        hint = did_you_mean(seg, policies.segments)
+        out.append(Diagnostic(
+            "warning", raw.display, raw.lines.line(rows[0]) if rows else None, "segment",
+            "segment", f"segment '{seg}' is not in segments.yaml ({len(rows)} client(s)); "
+            "they get the default terms and ladder", hint))
+    return out
 
 
 def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
@@ -114,9 +126,11 @@ def _pool_warnings(ledger: Ledger, alloc: Allocation, currencies: list[str]) -> 
                 text = POOL_REASON_TEXT[POOL_REASONS[code]].format(
                     ref=docs["invoice_id"].iat[r], other=other,
                     cur=currencies[int(docs["cur"].iat[r])])
+                payer = client_ids[int(docs["client"].iat[r])]
+                pool = f"{payer}'s {currencies[int(docs['cur'].iat[r])]} pool"
                 out.append(Diagnostic("warning", raw.display,
                                       raw.lines.line(int(docs["row"].iat[r])), "invoice_id",
-                                      "invoice_id", text + "; the amount goes to the pool"))
+                                      "invoice_id", f"{text}; the amount goes to {pool}"))
             if len(rows) > MAX_SHOWN:
                 out.append(Diagnostic("warning", raw.display, None, "invoice_id", "invoice_id",
                                       f"... and {len(rows) - MAX_SHOWN} more rows like these"))

@@ -107,7 +107,7 @@ def load_ledger(folder: Path, default_currency: str,
     return ledger, problems.items
 
 
-def _check_generic(raw: RawTable, problems: _Problems) -> None:
+def _check_generic(raw: RawTable, problems: _Problems, usual_currencies: set[str]) -> None:
     """Required cells present; dates, currency codes, integers and kinds well formed."""
     for col in raw.schema.columns:
         if not raw.has(col.name):
@@ -130,7 +130,9 @@ def _check_generic(raw: RawTable, problems: _Problems) -> None:
             if bad.any():
                 for r in np.flatnonzero(bad)[:MAX_SHOWN]:
                     v = values[int(r)].as_py()
-                    hint = did_you_mean(str(v).upper(), money.known_currencies(), cutoff=0.9)
+                    # suggest among the ledger's own currencies: CLDR also lists obsolete
+                    # codes (ROL, XEU) that would make poor guesses
+                    hint = did_you_mean(str(v).upper(), usual_currencies, cutoff=0.6)
                     problems.add(Diagnostic("error", raw.display, raw.lines.line(int(r)),
                                             col.name, col.name,
                                             f"'{v}' is not a known currency code",
@@ -194,8 +196,13 @@ def _amounts(raw: RawTable, column: str, currencies: np.ndarray, cur_names: list
 
 def _type_ledger(raws: dict[str, RawTable], default_currency: str,
                  known_terms: Iterable[str] | None, problems: _Problems) -> Ledger:
+    usual = {default_currency}
     for raw in raws.values():
-        _check_generic(raw, problems)
+        if raw.has("currency"):
+            usual.update(v for v in pc.unique(raw.column("currency")).to_pylist()
+                         if v is not None and money.is_known_currency(v))
+    for raw in raws.values():
+        _check_generic(raw, problems, usual)
     empty = pa.array([], pa.string())
     inv_raw = raws["invoices"]
 

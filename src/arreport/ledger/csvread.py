@@ -139,7 +139,7 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
         line = row.number if row.number and row.number > 0 else None
         bad_rows.append(Diagnostic(
             "error", shown, line, None, "",
-            f"row has {row.actual_columns} fields, the header has {ncols}",
+            f"row has {row.actual_columns} fields, the header has {ncols}: {_clip(row.text)}",
             "quote values that contain commas"))
         return "skip"
 
@@ -179,6 +179,11 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     return RawTable(schema, path, table, LineMap(path)), diags
 
 
+def _clip(text: str, width: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
 def _locate_bad_rows(body: bytes, ncols: int, shown: str) -> list[Diagnostic]:
     """Rows whose field count differs from the header, by line (error path only)."""
     out: list[Diagnostic] = []
@@ -188,7 +193,8 @@ def _locate_bad_rows(body: bytes, ncols: int, shown: str) -> list[Diagnostic]:
     for row in reader:
         if row and len(row) != ncols:
             out.append(Diagnostic("error", shown, start, None, "",
-                                  f"row has {len(row)} fields, the header has {ncols}",
+                                  f"row has {len(row)} fields, the header has {ncols}: "
+                                  f"{_clip(','.join(row))}",
                                   "quote values that contain commas"))
         start = reader.line_num + 1
     return out
