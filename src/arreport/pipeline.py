@@ -98,8 +98,8 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
                                         strict=True)))
     disputed = open_disputes(ledger.disputes, len(ledger.invoices), day)
     items = open_items(alloc.lines, disputed, day, policies.aging)
-    items["invoice_id"] = ledger.invoices["invoice_id"].to_numpy(dtype=object)[
-        items["inv"].to_numpy()]
+    items["invoice_id"] = ledger.invoices["invoice_id"].iloc[items["inv"].to_numpy()].to_numpy(
+        dtype=object)
     table = aging_table(items, alloc.groups, len(currencies), policies.aging)
     diags = list(diagnostics or []) + _pool_warnings(ledger, alloc, currencies)
     return Report(as_of=as_of, ledger=ledger, policies=policies, currencies=currencies,

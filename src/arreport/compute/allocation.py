@@ -48,8 +48,8 @@ def documents(payments: pd.DataFrame, credit_notes: pd.DataFrame, as_of: int) ->
     for kind, frame, id_col in ((0, payments, "payment_id"), (1, credit_notes, "credit_id")):
         sel = frame["date"].to_numpy() <= as_of
         part = frame.loc[sel, ["client", "cur", "date", "amount", "inv", "row"]].copy()
-        part["doc_id"] = frame.loc[sel, id_col].to_numpy(dtype=object)
-        part["invoice_id"] = frame.loc[sel, "invoice_id"].to_numpy(dtype=object)
+        part["doc_id"] = frame.loc[sel, id_col]
+        part["invoice_id"] = frame.loc[sel, "invoice_id"]
         part["kind"] = np.int8(kind)
         frames.append(part)
     docs = pd.concat(frames, ignore_index=True)
@@ -73,7 +73,7 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     d_amount = docs["amount"].to_numpy().astype(np.int64)
     d_date = docs["date"].to_numpy().astype(np.int64)
     d_inv = docs["inv"].to_numpy().astype(np.int64)
-    named = pd.notna(docs["invoice_id"].to_numpy())
+    named = docs["invoice_id"].notna().to_numpy()
     safe_inv = np.maximum(d_inv, 0)
     reason = np.zeros(len(docs), dtype=np.int8)
     if len(inv_amount):
@@ -87,7 +87,7 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     ref_idx = np.flatnonzero(referenced)
     if len(ref_idx):
         order = lexsort_with_ids([d_inv[ref_idx], d_date[ref_idx]],
-                                 docs["doc_id"].to_numpy(dtype=object)[ref_idx],
+                                 docs["doc_id"].iloc[ref_idx].reset_index(drop=True),
                                  tail=docs["kind"].to_numpy()[ref_idx])
         rows = ref_idx[order]
         keys = d_inv[rows]
@@ -116,7 +116,8 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     pool = sum_by(d_group, to_pool, n_groups)
     l_issue = inv_issue[li]
     order = lexsort_with_ids([l_group, l_due, l_issue],
-                             invoices["invoice_id"].to_numpy(dtype=object)[li], tail=l_line)
+                             invoices["invoice_id"].iloc[li].reset_index(drop=True),
+                             tail=l_line)
     g_sorted = l_group[order]
     before = cumsum_before(g_sorted, l_open_ref[order])
     pooled = np.zeros(len(li), dtype=np.int64)

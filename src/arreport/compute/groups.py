@@ -8,12 +8,7 @@ import numpy as np
 def sum_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     """Exact int64 sum of `values` per code in [0, n). (np.bincount would go through floats.)"""
     out = np.zeros(n, dtype=np.int64)
-    if len(codes) == 0:
-        return out
-    order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
-    out[sorted_codes[starts]] = np.add.reduceat(values[order].astype(np.int64), starts)
+    np.add.at(out, np.asarray(codes, dtype=np.intp), np.asarray(values, dtype=np.int64))
     return out
 
 
@@ -42,7 +37,7 @@ def lexsort_with_ids(keys: list[np.ndarray], ids: np.ndarray, tail: np.ndarray |
     Sorting a million strings is the expensive part, so only rows whose numeric keys tie are
     ordered by their text.
     """
-    n = len(ids)
+    n = len(keys[0]) if keys else len(ids)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     extra = [tail] if tail is not None else []
@@ -56,8 +51,17 @@ def lexsort_with_ids(keys: list[np.ndarray], ids: np.ndarray, tail: np.ndarray |
         return order
     pos = np.flatnonzero(tied)
     sub = order[pos]
-    sub_ids = np.asarray(ids, dtype=object)[sub].astype(str)
+    sub_ids = _take_text(ids, sub)
     sub_order = np.lexsort(([tail[sub]] if tail is not None else []) + [sub_ids, run_id[pos]])
     order = order.copy()
     order[pos] = sub[sub_order]
     return order
+
+
+def _take_text(ids: object, rows: np.ndarray) -> np.ndarray:
+    """The ids of `rows` as a numpy str array; only these few are materialised."""
+    import pandas as pd
+
+    if isinstance(ids, pd.Series):
+        return np.asarray(ids.iloc[rows].to_numpy(dtype=object)).astype(str)
+    return np.asarray(ids, dtype=object)[rows].astype(str)
