@@ -19,6 +19,7 @@ from .compute.allocation import (
     documents,
     reconciliation_failures,
 )
+from .compute.escalation import actions, escalate, holds
 from .compute.terms import due_lines, unknown_segments
 from .diagnostics import Diagnostic, InputError, did_you_mean, errors
 from .ledger.build import MAX_SHOWN, Ledger, load_ledger
@@ -42,6 +43,9 @@ class Report:
     allocation: Allocation
     items: pd.DataFrame  # open due lines with days_past_due, bucket, disputed
     aging: pd.DataFrame  # client × bucket per currency, minor units
+    escalated: pd.DataFrame  # items + ladder, paused, step, recorded, action, balance
+    actions: pd.DataFrame  # one row per invoice and step due today
+    holds: pd.DataFrame  # clients on hold and why
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -101,9 +105,14 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
     items["invoice_id"] = ledger.invoices["invoice_id"].iloc[items["inv"].to_numpy()].to_numpy(
         dtype=object)
     table = aging_table(items, alloc.groups, len(currencies), policies.aging)
+    escalated = escalate(items, ledger.invoices, ledger.clients, ledger.contacts, ledger.plans,
+                         ledger.payments, policies, currencies, day)
     diags = list(diagnostics or []) + _pool_warnings(ledger, alloc, currencies)
     return Report(as_of=as_of, ledger=ledger, policies=policies, currencies=currencies,
-                  allocation=alloc, items=items, aging=table, diagnostics=diags)
+                  allocation=alloc, items=items, aging=table, escalated=escalated,
+                  actions=actions(escalated, policies),
+                  holds=holds(escalated, ledger.clients, policies, currencies),
+                  diagnostics=diags)
 
 
 def _pool_warnings(ledger: Ledger, alloc: Allocation, currencies: list[str]) -> list[Diagnostic]:

@@ -354,18 +354,26 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
 
     disputes = _frame(raws.get("disputes"), {"invoice_id": "id", "opened": "date",
                                              "resolved": "date", "reason": "text"})
-    if "disputes" in raws:
-        disputes["inv"] = lookup_invoice(raws["disputes"].column("invoice_id"))
+    disputes["inv"] = (lookup_invoice(raws["disputes"].column("invoice_id"))
+                       if "disputes" in raws else np.zeros(0, np.int64))
     contacts = _frame(raws.get("contacts"), {"date": "date", "client_id": "id", "channel": "text",
                                              "invoice_id": "id", "step": "text",
                                              "outcome": "text", "promise_date": "date",
                                              "note": "text"})
     if "contacts" in raws:
         contacts["client"] = client_codes["contacts"]
+        contacts["inv"] = lookup_invoice(raws["contacts"].column("invoice_id"))
+    else:
+        contacts["client"] = np.zeros(0, np.int32)
+        contacts["inv"] = np.zeros(0, np.int64)
     plans = _frame(raws.get("payment_plans"), {"plan_id": "id", "client_id": "id",
                                                "start": "date", "installments": "int",
                                                "every_days": "int", "invoice_ids": "text"})
-    if "payment_plans" in raws:
+    if "payment_plans" not in raws:
+        plans["client"] = np.zeros(0, np.int32)
+        plans["amount"] = np.zeros(0, np.int64)
+        plans["cur"] = np.zeros(0, np.int32)
+    else:
         praw = raws["payment_plans"]
         pclient = client_codes["payment_plans"]
         plans["client"] = pclient

@@ -9,8 +9,9 @@ from typing import Any
 import cerberus
 
 from ..diagnostics import Diagnostic, did_you_mean, display_path
+from ..resources import letter_names, letter_template
 from . import schema as S
-from .model import Aging, Assignment, Policies, Source, Terms
+from .model import Aging, Assignment, Fee, Ladder, Policies, PolicyMoney, Source, Step, Terms
 from .yamlpos import Located, YamlProblem, load
 
 DEFAULT_BUCKETS = (0, 30, 60, 90)
@@ -187,7 +188,9 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     aging = Aging(basis=aging_raw.get("basis", "due_date"), buckets=buckets,
                   source=rd.source("terms.yaml", ("aging",)))
 
-    ladders = set((raw["escalation.yaml"].get("ladders") or {}).keys())
+    fees = _fees(rd, raw["escalation.yaml"].get("fees") or {})
+    ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fees, folder)
+    ladders = set(ladder_objs)
     seg = raw["segments.yaml"]
 
     def assignment(spec: dict[str, Any] | None, path: tuple[str | int, ...]) -> Assignment:
@@ -211,6 +214,74 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         folder=str(folder), currency=t.get("currency", "USD"), aging=aging, terms=terms,
         default_terms=default_terms,
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
-        default=default, segments=segments, clients=clients,
+        default=default, segments=segments, clients=clients, ladders=ladder_objs, fees=fees,
         company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw)
     return policies, rd.diags
+
+
+def _money(value: Any) -> PolicyMoney | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return PolicyMoney(per_currency=tuple(sorted((str(k), Decimal(v))
+                                                    for k, v in value.items())))
+    return PolicyMoney(bare=Decimal(value))
+
+
+def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
+    out = {}
+    for name, f in spec.items():
+        path = ("fees", name)
+        if not any(k in f for k in ("flat", "percent", "annual_percent")):
+            rd.error("escalation.yaml", path, "a fee needs flat, percent or annual_percent")
+        if "annual_percent" in f and ("flat" in f or "percent" in f):
+            rd.error("escalation.yaml", path,
+                     "annual_percent (interest) cannot be combined with flat or percent")
+        out[name] = Fee(
+            name=name, source=rd.source("escalation.yaml", path), flat=_money(f.get("flat")),
+            percent=Decimal(f["percent"]) if "percent" in f else None,
+            minimum=_money(f.get("min")), maximum=_money(f.get("max")),
+            annual_percent=Decimal(f["annual_percent"]) if "annual_percent" in f else None,
+            grace_days=int(f.get("grace_days", 0)))
+    return out
+
+
+def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Path
+             ) -> dict[str, Ladder]:
+    out = {}
+    for name, lad in spec.items():
+        raw_steps = list(enumerate(lad.get("steps") or []))
+        seen: dict[str, int] = {}
+        for i, st in raw_steps:
+            path = ("ladders", name, "steps", i)
+            if st["id"] in seen:
+                rd.error("escalation.yaml", path + ("id",),
+                         f"step id '{st['id']}' is used twice in ladder '{name}' "
+                         f"(first at steps[{seen[st['id']]}])")
+            seen.setdefault(st["id"], i)
+            if st.get("fee") is not None and st["fee"] not in fees:
+                rd.error("escalation.yaml", path + ("fee",), f"unknown fee '{st['fee']}'",
+                         did_you_mean(st["fee"], fees) or
+                         (f"defined: {', '.join(fees)}" if fees else "define it under fees:"))
+            if st.get("template") is not None and letter_template(st["template"], folder) is None:
+                rd.error("escalation.yaml", path + ("template",),
+                         f"unknown template '{st['template']}'",
+                         did_you_mean(st["template"], letter_names(folder)) or
+                         "put it in templates/letters/ beside the policies")
+        ordered = sorted(raw_steps, key=lambda pair: (pair[1]["at"], pair[0]))
+        steps = []
+        for order, (i, st) in enumerate(ordered):
+            segs = st.get("segment")
+            steps.append(Step(
+                id=st["id"], at=int(st["at"]), order=order,
+                source=rd.source("escalation.yaml", ("ladders", name, "steps", i)),
+                channel=st.get("channel"), template=st.get("template"), owner=st.get("owner"),
+                min_balance=_money(st.get("min_balance")),
+                min_days_since_last_contact=st.get("min_days_since_last_contact"),
+                segments=(tuple([segs]) if isinstance(segs, str) else
+                          tuple(segs) if segs else None),
+                kind=st.get("kind"), fee=st.get("fee"), action=st.get("action")))
+        out[name] = Ladder(name=name, source=rd.source("escalation.yaml", ("ladders", name)),
+                           pause_when=tuple(lad.get("pause_when", ["disputed", "payment_plan"])),
+                           steps=tuple(steps))
+    return out

@@ -69,6 +69,75 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class PolicyMoney:
+    """A policy amount: a bare figure in the document's currency, or one per currency."""
+
+    bare: Decimal | None = None
+    per_currency: tuple[tuple[str, Decimal], ...] = ()
+
+    def for_currency(self, currency: str) -> Decimal | None:
+        for cur, value in self.per_currency:
+            if cur == currency:
+                return value
+        return self.bare
+
+    def describe(self) -> str:
+        if self.bare is not None:
+            return str(self.bare)
+        return ", ".join(f"{v} {c}" for c, v in self.per_currency)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rung of a ladder; `order` is its place after sorting by `at` (ties: file order)."""
+
+    id: str
+    at: int
+    order: int
+    source: Source
+    channel: str | None = None
+    template: str | None = None
+    owner: str | None = None
+    min_balance: PolicyMoney | None = None
+    min_days_since_last_contact: int | None = None
+    segments: tuple[str, ...] | None = None
+    kind: str | None = None
+    fee: str | None = None
+    action: str | None = None
+
+    def when(self) -> str:
+        """'3 days before due', 'on the due date', '14 days after due'."""
+        if self.at < 0:
+            return f"{-self.at} day{'s' if self.at != -1 else ''} before due"
+        if self.at == 0:
+            return "on the due date"
+        return f"{self.at} day{'s' if self.at != 1 else ''} after due"
+
+
+@dataclass(frozen=True)
+class Ladder:
+    name: str
+    source: Source
+    pause_when: tuple[str, ...]
+    steps: tuple[Step, ...]
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+
+@dataclass(frozen=True)
+class Fee:
+    name: str
+    source: Source
+    flat: PolicyMoney | None = None
+    percent: Decimal | None = None
+    minimum: PolicyMoney | None = None
+    maximum: PolicyMoney | None = None
+    annual_percent: Decimal | None = None
+    grace_days: int = 0
+
+
+@dataclass(frozen=True)
 class Policies:
     folder: str
     currency: str
@@ -79,5 +148,7 @@ class Policies:
     default: Assignment
     segments: dict[str, Assignment]
     clients: dict[str, Assignment]
+    ladders: dict[str, Ladder] = field(default_factory=dict)
+    fees: dict[str, Fee] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # files as validated

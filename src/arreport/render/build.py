@@ -7,7 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..pipeline import Report
-from ..report.tables import aging_csv_table, open_items_table
+from ..report.tables import (
+    actions_csv_table,
+    aging_csv_table,
+    holds_csv_table,
+    open_items_table,
+)
 from ..report.view import build_view
 from .csvfiles import write_table
 from .html import render, site_pages, templates_dir
@@ -44,6 +49,8 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
         write_table(aging_csv_table(report), stage / "data" / "aging.csv")
+        write_table(actions_csv_table(report), stage / "data" / "actions.csv")
+        write_table(holds_csv_table(report), stage / "data" / "holds.csv")
         mark("data csv")
         for rel, text in pages.items():
             path = stage / rel

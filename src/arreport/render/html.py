@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from ..report.view import SiteView
-
-
-def templates_dir() -> Path:
-    """The default templates: shipped in the package, or reports/templates in a source tree."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "templates", here.parent.parent / "reports" / "templates"):
-        if (candidate / "base.html").exists():
-            return candidate
-    raise FileNotFoundError("arreport's templates are missing (reports/templates)")
+from ..resources import templates_dir
 
 
 @lru_cache(maxsize=4)

@@ -93,3 +93,58 @@ def aging_csv_table(report: Report) -> pa.Table:
     for label in (*report.bucket_labels, "total", "unapplied_credit"):
         cols[label] = amounts_text(t[label].to_numpy(), cur, report.currencies)
     return pa.table(cols)
+
+
+def actions_csv_table(report: Report) -> pa.Table:
+    """data/actions.csv: date, client_id, invoice_id, currency, step, channel, owner, amount,
+    reason; sorted by client_id, invoice_id and the step's place in its ladder."""
+    from .reasons import action_reasons, step_names
+
+    acts = report.actions
+    client_ids = report.ledger.client_ids()
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    cur_names = np.array(report.currencies, dtype=object)
+    steps = acts["step"].to_numpy().astype(np.int64)
+    ids, channels, owners = step_names(report, steps)
+    frame = pd.DataFrame({
+        "date": report.as_of.isoformat(),
+        "client_id": client_ids[acts["client"].to_numpy()],
+        "invoice_id": inv_ids[acts["inv"].to_numpy()],
+        "currency": cur_names[acts["cur"].to_numpy()],
+        "step": ids, "channel": channels, "owner": owners,
+        "amount_minor": acts["amount"].to_numpy(), "cur": acts["cur"].to_numpy(),
+        "reason": action_reasons(report), "order": steps,
+    })
+    frame = frame.sort_values(["client_id", "invoice_id", "order"], kind="stable")
+    return pa.table({
+        "date": pa.array(frame["date"].astype(str), pa.string()),
+        "client_id": pa.array(frame["client_id"].astype(str), pa.string()),
+        "invoice_id": pa.array(frame["invoice_id"].astype(str), pa.string()),
+        "currency": pa.array(frame["currency"].astype(str), pa.string()),
+        "step": pa.array(frame["step"], pa.string()),
+        "channel": pa.array(frame["channel"], pa.string()),
+        "owner": pa.array(frame["owner"], pa.string()),
+        "amount": amounts_text(frame["amount_minor"].to_numpy(), frame["cur"].to_numpy(),
+                               report.currencies),
+        "reason": pa.array(frame["reason"], pa.string()),
+    })
+
+
+def holds_csv_table(report: Report) -> pa.Table:
+    """data/holds.csv: client_id, currency, open_balance, credit_limit, reason."""
+    from .reasons import hold_reasons
+
+    h = report.holds
+    client_ids = report.ledger.client_ids()
+    cur = h["cur"].to_numpy().astype(np.int64)
+    limit = h["limit"].to_numpy().astype(np.int64)
+    limit_text = amounts_text(limit, cur, report.currencies)
+    limit_text = pc.if_else(pa.array(limit < 0), pa.scalar(None, pa.string()), limit_text)
+    table = pa.table({
+        "client_id": pa.array(client_ids[h["client"].to_numpy()].astype(str), pa.string()),
+        "currency": pa.array(np.array(report.currencies, dtype=object)[cur], pa.string()),
+        "open_balance": amounts_text(h["balance"].to_numpy(), cur, report.currencies),
+        "credit_limit": limit_text,
+        "reason": pa.array(hold_reasons(report), pa.string()),
+    })
+    return table.sort_by([("client_id", "ascending")])

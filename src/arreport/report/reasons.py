@@ -1,0 +1,75 @@
+"""Why each action and hold exists, as text: policy file and line, rule id, the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import money
+from ..compute.escalation import StepTable
+from ..pipeline import Report
+
+
+def _amount(minor: int, currency: str) -> str:
+    return f"{money.format_amount(int(minor), currency)} {currency}"
+
+
+def _when(days_past_due: int, at: int) -> str:
+    if days_past_due < 0:
+        return f"due in {-days_past_due} days; step at {at}"
+    return f"{days_past_due} days past due ≥ {at}"
+
+
+def action_reasons(report: Report) -> list[str]:
+    """`escalation.yaml:11 formal_notice: 35 days past due ≥ 30; balance 60.00 USD`."""
+    table = StepTable.of(report.policies)
+    acts = report.actions
+    out = []
+    for step, dpd, bal, cur in zip(acts["step"].tolist(), acts["days_past_due"].tolist(),
+                                   acts["balance"].tolist(), acts["cur"].tolist(), strict=True):
+        _, st = table.steps[step]
+        currency = report.currencies[cur]
+        text = f"{st.source} {st.id}: {_when(dpd, st.at)}; balance {_amount(bal, currency)}"
+        if st.min_balance is not None:
+            floor = st.min_balance.for_currency(currency)
+            text += f" ≥ {floor} {currency}"
+        out.append(text)
+    return out
+
+
+def hold_reasons(report: Report) -> list[str]:
+    table = StepTable.of(report.policies)
+    h = report.holds
+    inv_ids = report.ledger.invoices["invoice_id"]
+    esc = report.escalated
+    out = []
+    for _, row in h.iterrows():  # one row per held client
+        parts = []
+        currency = report.currencies[int(row["cur"])]
+        if row["by_step"] >= 0:
+            _, st = table.steps[int(row["step"])]
+            sel = (esc["inv"].to_numpy() == row["by_step"])
+            dpd = int(esc["days_past_due"].to_numpy()[sel].max()) if sel.any() else 0
+            parts.append(f"{st.source} {st.id}: {inv_ids.iat[int(row['by_step'])]} "
+                         f"{dpd} days past due ≥ {st.at} (hold_shipments)")
+        if row["by_limit"]:
+            usage = int(row["balance"]) * 100 // max(int(row["limit"]), 1)
+            parts.append(f"credit limit: balance {_amount(row['balance'], currency)} > limit "
+                         f"{_amount(row['limit'], currency)} ({usage}%)")
+        out.append("; ".join(parts))
+    return out
+
+
+def step_names(report: Report, steps: np.ndarray) -> tuple[list[str], list[str], list[str]]:
+    """Step id, channel and owner for an array of global step numbers."""
+    table = StepTable.of(report.policies)
+    ids, channels, owners = [], [], []
+    for g in steps.tolist():
+        _, st = table.steps[g]
+        ids.append(st.id)
+        channels.append(st.channel or "")
+        owners.append(st.owner or "")
+    return ids, channels, owners
+
+
+__all__ = ["action_reasons", "hold_reasons", "step_names", "pd"]
