@@ -13,6 +13,7 @@ from ..report.tables import (
     holds_csv_table,
     open_items_table,
 )
+from ..report.actions_view import ActionsView, build_actions_view
 from ..report.view import build_view
 from .csvfiles import write_table
 from .html import render, site_pages, templates_dir
@@ -41,9 +42,10 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     """
     mark = on_stage or (lambda _name: None)
     site = build_view(report)
+    actions = build_actions_view(report)
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
-    pages = site_pages(site, basis, pdf)
+    pages = site_pages(site, basis, pdf, actions)
     mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
@@ -60,21 +62,25 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         mark("write pages")
         n_pdf = 0
         if pdf:
-            n_pdf = _write_pdfs(report, site, basis, stage, progress)
+            n_pdf = _write_pdfs(report, site, actions, basis, stage, progress)
             mark("pdf")
     mark("swap")
     return (f"{len(report.items)} open items, {len(site.clients)} clients, "
             f"{len(pages)} pages, {n_pdf} PDFs")
 
 
-def _write_pdfs(report: Report, site: object, basis: str, stage: Path, progress: bool) -> int:
+def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, stage: Path,
+                progress: bool) -> int:
     from .pdf import pdf_timestamp, write_pdfs
     from .progress import Progress
 
     created = pdf_timestamp(report.as_of)
     company = _company(report)
     common = {"site": site, "company": company, "created": created, "basis": basis}
-    jobs: list[tuple[str, Path]] = [(render("aging_report.html", **common), stage / "aging.pdf")]
+    jobs: list[tuple[str, Path]] = [
+        (render("aging_report.html", **common), stage / "aging.pdf"),
+        (render("actions_report.html", actions=actions, **common), stage / "actions.pdf"),
+    ]
     (stage / "statements").mkdir(exist_ok=True)
     for client in site.clients:  # type: ignore[attr-defined]
         if client.has_statement:

@@ -26,10 +26,11 @@ def render(name: str, **context: Any) -> str:
     return environment().get_template(name).render(**context)
 
 
-def site_pages(site: SiteView, basis: str, pdf: bool) -> dict[str, str]:
+def site_pages(site: SiteView, basis: str, pdf: bool, actions: object) -> dict[str, str]:
     """Relative path -> HTML text for every page of the site."""
-    common = {"site": site, "pdf": pdf, "basis": basis}
+    common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions}
     pages = {
+        "actions.html": render("actions.html", page="actions", root="", **common),
         "index.html": render("index.html", page="index", root="", **common),
         "aging.html": render("aging.html", page="aging", root="", **common),
         "clients.html": render("clients.html", page="clients", root="", **common),

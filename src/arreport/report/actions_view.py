@@ -1,0 +1,127 @@
+"""The day's action list as the page and PDF show it: by owner, then channel, then client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ..compute.escalation import StepTable
+from ..pipeline import Report
+from . import format as fmt
+from .reasons import action_reasons, hold_reasons
+from .view import client_slug
+
+CHANNEL_TEXT = {"email": "Emails", "letter": "Letters", "phone": "Calls", "sms": "Text messages",
+                "agency": "Agency referrals", "legal": "Legal referrals",
+                "internal": "Internal", "": "Account actions"}
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    invoice_id: str
+    amount: str
+    days_past_due: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClientAction:
+    client_id: str
+    name: str
+    href: str
+    step: str
+    when: str
+    template: str
+    action: str
+    currency: str
+    total: str
+    lines: list[ActionLine]
+
+
+@dataclass(frozen=True)
+class ActionGroup:
+    owner: str
+    channel: str
+    title: str
+    actions: list[ClientAction]
+
+
+@dataclass(frozen=True)
+class HoldRow:
+    client_id: str
+    name: str
+    href: str
+    balance: str
+    limit: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ActionsView:
+    groups: list[ActionGroup]
+    holds: list[HoldRow]
+    count: int
+    clients: int
+
+
+def build_actions_view(report: Report) -> ActionsView:
+    table = StepTable.of(report.policies)
+    acts = report.actions
+    client_ids = report.ledger.client_ids()
+    names = report.ledger.clients["name"].astype(str).to_numpy()
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    reasons = action_reasons(report)
+    rows = []
+    for i, (c, inv, cur, g, amount, dpd) in enumerate(zip(
+            acts["client"].tolist(), acts["inv"].tolist(), acts["cur"].tolist(),
+            acts["step"].tolist(), acts["amount"].tolist(), acts["days_past_due"].tolist(),
+            strict=True)):
+        _, st = table.steps[g]
+        rows.append((st.owner or "", st.channel or "", str(client_ids[c]), st.order, g, cur,
+                     str(inv_ids[inv]), int(amount), int(dpd), reasons[i], c))
+    rows.sort(key=lambda r: (r[0] == "", r[0], r[1] == "", r[1], r[2], r[3], r[6]))
+    groups: list[ActionGroup] = []
+    totals: list[list[int]] = []  # minor-unit total of each client letter, per group
+    for row in rows:
+        owner, channel, cid, _order, g, cur, inv, amount, dpd, reason, c = row
+        currency = report.currencies[cur]
+        if not groups or (groups[-1].owner, groups[-1].channel) != (owner or "unassigned",
+                                                                     channel):
+            title = CHANNEL_TEXT.get(channel, channel.title())
+            groups.append(ActionGroup(owner=owner or "unassigned", channel=channel,
+                                      title=title, actions=[]))
+            totals.append([])
+        group = groups[-1]
+        _, st = table.steps[g]
+        line = ActionLine(invoice_id=inv, amount=fmt.amount(amount, currency),
+                          days_past_due=dpd, reason=reason)
+        last = group.actions[-1] if group.actions else None
+        if last is not None and (last.client_id, last.step, last.currency) == (cid, st.id,
+                                                                               currency):
+            last.lines.append(line)
+            totals[-1][-1] += amount
+            continue
+        group.actions.append(ClientAction(
+            client_id=cid, name=str(names[c]), href=f"clients/{client_slug(cid)}.html",
+            step=st.id, when=st.when(), template=st.template or "", action=st.action or "",
+            currency=currency, total="", lines=[line]))
+        totals[-1].append(amount)
+    for group, group_totals in zip(groups, totals, strict=True):
+        group.actions[:] = [replace(act, total=fmt.amount(total, act.currency))
+                            for act, total in zip(group.actions, group_totals, strict=True)]
+    h = report.holds
+    hreasons = hold_reasons(report)
+    holds = []
+    for k, (c, cur, bal, lim) in enumerate(zip(h["client"].tolist(), h["cur"].tolist(),
+                                               h["balance"].tolist(), h["limit"].tolist(),
+                                               strict=True)):
+        currency = report.currencies[cur]
+        holds.append(HoldRow(client_id=str(client_ids[c]), name=str(names[c]),
+                             href=f"clients/{client_slug(str(client_ids[c]))}.html",
+                             balance=fmt.amount(bal, currency),
+                             limit=fmt.amount(lim, currency) if lim >= 0 else "–",
+                             reason=hreasons[k]))
+    holds.sort(key=lambda r: r.client_id)
+    return ActionsView(groups=groups, holds=holds, count=len(acts),
+                       clients=int(len(np.unique(acts["client"].to_numpy()))))
