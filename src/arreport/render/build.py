@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..pipeline import Report
+from ..report.actions_view import ActionsView, build_actions_view
 from ..report.tables import (
     actions_csv_table,
     aging_csv_table,
     holds_csv_table,
     open_items_table,
 )
-from ..report.actions_view import ActionsView, build_actions_view
 from ..report.view import build_view
 from .csvfiles import write_table
 from .html import render, site_pages, templates_dir
