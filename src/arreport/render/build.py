@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
+from ..report.policies_view import build_policies_view
 from ..report.tables import (
     actions_csv_table,
     aging_csv_table,
@@ -45,7 +46,7 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     actions = build_actions_view(report)
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
-    pages = site_pages(site, basis, pdf, actions)
+    pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies))
     mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:

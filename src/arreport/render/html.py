@@ -26,10 +26,13 @@ def render(name: str, **context: Any) -> str:
     return environment().get_template(name).render(**context)
 
 
-def site_pages(site: SiteView, basis: str, pdf: bool, actions: object) -> dict[str, str]:
+def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
+               policies: object) -> dict[str, str]:
     """Relative path -> HTML text for every page of the site."""
     common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions}
     pages = {
+        "policies.html": render("policies.html", page="policies", root="", sections=policies,
+                                **common),
         "actions.html": render("actions.html", page="actions", root="", **common),
         "index.html": render("index.html", page="index", root="", **common),
         "aging.html": render("aging.html", page="aging", root="", **common),

@@ -1,0 +1,134 @@
+"""The policies in plain words, each sentence with the file and line it comes from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..policy.model import Fee, Ladder, Policies, Step
+
+CHANNEL_WORDS = {"email": "an email", "letter": "a letter", "phone": "a phone call",
+                 "sms": "a text message", "agency": "a referral to the collection agency",
+                 "legal": "a referral to legal", "internal": "an internal task"}
+ACTION_WORDS = {"hold_shipments": "hold shipments on credit", "stop_hold": "lift the hold",
+                "write_off_candidate": "flag for write-off"}
+PAUSE_WORDS = {"disputed": "an open dispute", "payment_plan": "a payment plan being kept",
+               "promised": "a promise to pay not yet due"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    intro: str
+    rules: list[Rule]
+
+
+def _step_text(step: Step, fees: dict[str, Fee]) -> str:
+    parts = []
+    if step.channel:
+        what = CHANNEL_WORDS.get(step.channel, step.channel)
+        if step.template:
+            what += f" using template '{step.template}'"
+        if step.owner:
+            what += f" by {step.owner}"
+        parts.append(what)
+    if step.action:
+        parts.append(ACTION_WORDS.get(step.action, step.action))
+    text = f"{step.when()}: " + (" and ".join(parts) if parts else "no contact") + \
+        f" — step '{step.id}'"
+    conditions = []
+    if step.min_balance is not None:
+        conditions.append(f"the client owes at least {step.min_balance.describe()}")
+    if step.min_days_since_last_contact is not None:
+        conditions.append(f"no contact for {step.min_days_since_last_contact} days")
+    if step.segments:
+        conditions.append("the client is in segment " + " or ".join(step.segments))
+    if step.kind:
+        conditions.append(f"the client is a {step.kind}")
+    if conditions:
+        text += "; only when " + " and ".join(conditions)
+    if step.fee:
+        text += f"; charges {_fee_text(fees[step.fee]) if step.fee in fees else step.fee}"
+    return text + "."
+
+
+def _fee_text(fee: Fee) -> str:
+    if fee.annual_percent is not None:
+        return (f"simple interest of {fee.annual_percent}% a year (actual/365) on the open "
+                f"amount of every undisputed invoice more than {fee.grace_days} days past "
+                "due, counted from the due date")
+    parts = []
+    if fee.flat is not None:
+        parts.append(f"a flat fee of {fee.flat.describe()}")
+    if fee.percent is not None:
+        parts.append(f"{fee.percent}% of the open amount")
+    text = " plus ".join(parts)
+    if fee.minimum is not None:
+        text += f", at least {fee.minimum.describe()}"
+    if fee.maximum is not None:
+        text += f", at most {fee.maximum.describe()}"
+    return text
+
+
+def _ladder_section(ladder: Ladder, policies: Policies) -> Section:
+    pauses = " or ".join(PAUSE_WORDS.get(p, p) for p in ladder.pause_when) or "nothing"
+    rules = [Rule(_step_text(s, policies.fees), str(s.source)) for s in ladder.steps]
+    return Section(title=f"Ladder '{ladder.name}'",
+                   intro=f"Each open invoice stands on the last step it has reached; "
+                         f"escalation pauses for {pauses}.",
+                   rules=rules)
+
+
+def build_policies_view(policies: Policies) -> list[Section]:
+    terms_rules = [Rule(f"'{t.name}': {t.describe()}"
+                        + (" (the default)" if t.name == policies.default_terms else "") + ".",
+                        str(t.source)) for t in sorted(policies.terms.values(),
+                                                       key=lambda t: t.source.line)]
+    aging = policies.aging
+    basis = "days past the due date" if aging.basis == "due_date" else "days since issue"
+    sections = [
+        Section("Payment terms",
+                "Which terms apply: the invoice's own, else the client's, else its "
+                "segment's, else the default.", terms_rules),
+        Section("Aging", f"Open items are aged by {basis}.",
+                [Rule("Buckets: " + ", ".join(aging.labels) + ".", str(aging.source))]),
+    ]
+    sections += [_ladder_section(policies.ladders[n], policies) for n in sorted(policies.ladders)]
+    fee_rules = [Rule(f"'{f.name}': {_fee_text(f)}.", str(f.source))
+                 for f in sorted(policies.fees.values(), key=lambda f: f.source.line)]
+    if fee_rules:
+        sections.append(Section("Fees and interest",
+                                "Charged once per invoice; shown as figures until invoiced.",
+                                fee_rules))
+    seg_rules = []
+    d = policies.default
+    seg_rules.append(Rule(f"Everyone else: terms {d.terms or policies.default_terms}, ladder "
+                          f"{d.ladder or 'standard'}.", str(d.source)))
+    for name in sorted(policies.segments):
+        a = policies.segments[name]
+        seg_rules.append(Rule(f"Segment '{name}': " + _assignment_text(a), str(a.source)))
+    for cid in sorted(policies.clients):
+        a = policies.clients[cid]
+        seg_rules.append(Rule(f"Client {cid}: " + _assignment_text(a), str(a.source)))
+    sections.append(Section("Segments and clients", "Who gets which terms and ladder.",
+                            seg_rules))
+    return sections
+
+
+def _assignment_text(a: object) -> str:
+    from ..policy.model import Assignment
+
+    assert isinstance(a, Assignment)
+    if a.exclude:
+        return "excluded from reminders and holds."
+    parts = []
+    if a.terms:
+        parts.append(f"terms {a.terms}")
+    if a.ladder:
+        parts.append(f"ladder {a.ladder}")
+    return (", ".join(parts) or "the defaults") + "."
