@@ -20,6 +20,7 @@ from .compute.allocation import (
     reconciliation_failures,
 )
 from .compute.escalation import actions, escalate, holds
+from .compute.fees import fees_due
 from .compute.terms import due_lines, unknown_segments
 from .diagnostics import Diagnostic, InputError, did_you_mean, errors
 from .ledger.build import MAX_SHOWN, Ledger, load_ledger
@@ -46,6 +47,7 @@ class Report:
     escalated: pd.DataFrame  # items + ladder, paused, step, recorded, action, balance
     actions: pd.DataFrame  # one row per invoice and step due today
     holds: pd.DataFrame  # clients on hold and why
+    fees: pd.DataFrame  # fees and interest due on A, not yet invoiced
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -108,10 +110,13 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
     escalated = escalate(items, ledger.invoices, ledger.clients, ledger.contacts, ledger.plans,
                          ledger.payments, policies, currencies, day)
     diags = list(diagnostics or []) + _pool_warnings(ledger, alloc, currencies)
+    todays = actions(escalated, policies)
     return Report(as_of=as_of, ledger=ledger, policies=policies, currencies=currencies,
                   allocation=alloc, items=items, aging=table, escalated=escalated,
-                  actions=actions(escalated, policies),
+                  actions=todays,
                   holds=holds(escalated, ledger.clients, policies, currencies),
+                  fees=fees_due(escalated, todays, ledger.invoices, ledger.clients,
+                                ledger.contacts, policies, currencies, day),
                   diagnostics=diags)
 
 

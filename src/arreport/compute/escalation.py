@@ -225,7 +225,7 @@ def escalate(items: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
     step_order = order_of[step]
 
     # what the contact log already records ----------------------------------------------------
-    recorded = _recorded_orders(out, invoices, recent, table, ladder, lad_of_client)
+    recorded = _recorded_orders(out, invoices, recent, table, lad_of_client)
     out["ladder"] = ladder
     out["excluded"] = excluded
     out["paused"] = paused.astype(str)
@@ -246,18 +246,29 @@ def _minor(amount: object, currency: str) -> int:
 
 
 def _recorded_orders(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.DataFrame,
-                     table: StepTable, ladder: np.ndarray, lad_of_client: np.ndarray
-                     ) -> np.ndarray:
-    """Per item: the highest step order of its ladder that the contact log records for it.
+                     table: StepTable, lad_of_client: np.ndarray) -> np.ndarray:
+    """Per item: the highest step order of its ladder that the contact log records for it."""
+    recorded = np.full(len(items), -1, dtype=np.int64)
+    pairs = recorded_pairs(items, invoices, contacts, table, lad_of_client)
+    if len(pairs):
+        best = pairs.groupby("i")["order"].max()
+        recorded[best.index.to_numpy()] = best.to_numpy()
+    return recorded
+
+
+def recorded_pairs(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.DataFrame,
+                   table: StepTable, lad_of_client: np.ndarray) -> pd.DataFrame:
+    """Every (item i, step order, contact date) the contact log records.
 
     A row naming an invoice counts for that invoice; a row naming none counts for each of the
     client's invoices that had reached that step on the row's date. Unknown step ids count
     for nothing.
     """
+    empty = pd.DataFrame({"i": np.zeros(0, np.int64), "order": np.zeros(0, np.int64),
+                          "date": np.zeros(0, np.int64)})
     n = len(items)
-    recorded = np.full(n, -1, dtype=np.int64)
     if n == 0 or len(contacts) == 0:
-        return recorded
+        return empty
     step_ids = contacts["step"].fillna("").astype(str).to_numpy()
     c_client = contacts["client"].to_numpy().astype(np.int64)
     c_inv = contacts["inv"].to_numpy().astype(np.int64)
@@ -269,43 +280,29 @@ def _recorded_orders(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.D
     c_ladder = lad_of_client[np.maximum(c_owner, 0)]
     c_order = np.full(len(contacts), -1, dtype=np.int64)
     c_at = np.zeros(len(contacts), dtype=np.int64)
-    for lad_name in table.ladders:
-        lad = None
-        for lad_obj, _ in table.steps:
-            if lad_obj.name == lad_name:
-                lad = lad_obj
-                break
-        if lad is None:
-            continue
-        code = table.code(lad_name)
-        for st in lad.steps:
-            sel = (c_ladder == code) & (step_ids == st.id)
-            c_order[sel] = st.order
-            c_at[sel] = st.at
+    for lad_obj, st in table.steps:
+        sel = (c_ladder == table.code(lad_obj.name)) & (step_ids == st.id)
+        c_order[sel] = st.order
+        c_at[sel] = st.at
     known = c_order >= 0
     frame_items = pd.DataFrame({"i": np.arange(n), "inv": items["inv"].to_numpy(),
                                 "client": items["client"].to_numpy(),
                                 "due": items["due_date"].to_numpy().astype(np.int64)})
-    # rows naming an invoice
-    named = pd.DataFrame({"inv": c_inv[known & c_named & (c_inv >= 0)],
-                          "order": c_order[known & c_named & (c_inv >= 0)]})
+    parts = []
+    sel = known & c_named & (c_inv >= 0)
+    named = pd.DataFrame({"inv": c_inv[sel], "order": c_order[sel], "date": c_date[sel]})
     if len(named):
-        best = named.groupby("inv")["order"].max()
-        hit = frame_items["inv"].map(best)
-        recorded = np.maximum(recorded, hit.fillna(-1).to_numpy().astype(np.int64))
-    # rows naming none: each of the client's items that had reached the step on that date
+        parts.append(frame_items.merge(named, on="inv")[["i", "order", "date"]])
     loose_sel = known & ~c_named
     if loose_sel.any():
         loose = pd.DataFrame({"client": c_client[loose_sel], "order": c_order[loose_sel],
                               "at": c_at[loose_sel], "date": c_date[loose_sel]})
         joined = frame_items.merge(loose, on="client", how="inner")
-        reached = joined.loc[joined["date"] - joined["due"] >= joined["at"]]
-        if len(reached):
-            best = reached.groupby("i")["order"].max()
-            idx = best.index.to_numpy()
-            recorded[idx] = np.maximum(recorded[idx], best.to_numpy())
-    _ = ladder
-    return recorded
+        parts.append(joined.loc[joined["date"] - joined["due"] >= joined["at"],
+                                ["i", "order", "date"]])
+    if not parts:
+        return empty
+    return pd.concat(parts, ignore_index=True).astype(np.int64)
 
 
 def actions(escalated: pd.DataFrame, policies: Policies) -> pd.DataFrame:

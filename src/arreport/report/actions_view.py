@@ -9,7 +9,7 @@ import numpy as np
 from ..compute.escalation import StepTable
 from ..pipeline import Report
 from . import format as fmt
-from .reasons import action_reasons, hold_reasons
+from .reasons import action_reasons, fee_reasons, hold_reasons
 from .view import client_slug
 
 CHANNEL_TEXT = {"email": "Emails", "letter": "Letters", "phone": "Calls", "sms": "Text messages",
@@ -58,9 +58,23 @@ class HoldRow:
 
 
 @dataclass(frozen=True)
+class FeeRow:
+    client_id: str
+    name: str
+    href: str
+    invoice_id: str
+    rule: str
+    date: str
+    amount: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class ActionsView:
     groups: list[ActionGroup]
     holds: list[HoldRow]
+    fees: list[FeeRow]
+    fee_totals: list[str]
     count: int
     clients: int
 
@@ -123,5 +137,17 @@ def build_actions_view(report: Report) -> ActionsView:
                              limit=fmt.amount(lim, currency) if lim >= 0 else "–",
                              reason=hreasons[k]))
     holds.sort(key=lambda r: r.client_id)
-    return ActionsView(groups=groups, holds=holds, count=len(acts),
+    f = report.fees
+    freasons = fee_reasons(report)
+    fees = [FeeRow(client_id=str(client_ids[c]), name=str(names[c]),
+                   href=f"clients/{client_slug(str(client_ids[c]))}.html",
+                   invoice_id=str(inv_ids[i]), rule=rule, date=fmt.day(d),
+                   amount=fmt.amount(a, report.currencies[cur]), reason=freasons[k])
+            for k, (c, i, cur, rule, d, a) in enumerate(zip(
+                f["client"].tolist(), f["inv"].tolist(), f["cur"].tolist(), f["rule"].tolist(),
+                f["date"].tolist(), f["amount"].tolist(), strict=True))]
+    fee_totals = [fmt.amount(int(f.loc[f["cur"] == code, "amount"].sum()), cur)
+                  for code, cur in enumerate(report.currencies) if (f["cur"] == code).any()]
+    return ActionsView(groups=groups, holds=holds, fees=fees, fee_totals=fee_totals,
+                       count=len(acts),
                        clients=int(len(np.unique(acts["client"].to_numpy()))))

@@ -60,6 +60,44 @@ def hold_reasons(report: Report) -> list[str]:
     return out
 
 
+def fee_reasons(report: Report) -> list[str]:
+    """`escalation.yaml:15 late_fee: formal_notice (escalation.yaml:11) on 2026-06-30; ...`."""
+    from ..ledger.dates import from_day
+
+    table = StepTable.of(report.policies)
+    f = report.fees
+    out = []
+    for rule, kind, cur, step, base, days, amount, date in zip(
+            f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["step"].tolist(),
+            f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(), f["date"].tolist(),
+            strict=True):
+        fee = report.policies.fees[rule]
+        currency = report.currencies[cur]
+        head = f"{fee.source} {rule}: "
+        if kind == "interest":
+            out.append(head + f"{_amount(base, currency)} open × {fee.annual_percent}% × "
+                       f"{days}/365 days (more than {fee.grace_days} days past due) = "
+                       f"{_amount(amount, currency)}")
+            continue
+        _, st = table.steps[step]
+        parts = []
+        if fee.flat is not None:
+            parts.append(f"flat {fee.flat.describe()}")
+        if fee.percent is not None:
+            parts.append(f"{fee.percent}% of {_amount(base, currency)} open")
+        caps = []
+        if fee.minimum is not None:
+            caps.append(f"min {fee.minimum.describe()}")
+        if fee.maximum is not None:
+            caps.append(f"max {fee.maximum.describe()}")
+        text = (head + f"step {st.id} ({st.source}) on {from_day(date).isoformat()}; "
+                + " + ".join(parts))
+        if caps:
+            text += " (" + ", ".join(caps) + ")"
+        out.append(text + f" = {_amount(amount, currency)}")
+    return out
+
+
 def step_names(report: Report, steps: np.ndarray) -> tuple[list[str], list[str], list[str]]:
     """Step id, channel and owner for an array of global step numbers."""
     table = StepTable.of(report.policies)

@@ -148,3 +148,27 @@ def holds_csv_table(report: Report) -> pa.Table:
         "reason": pa.array(hold_reasons(report), pa.string()),
     })
     return table.sort_by([("client_id", "ascending")])
+
+
+def fees_csv_table(report: Report) -> pa.Table:
+    """data/fees.csv: fee_id, client_id, invoice_id, currency, rule, date, amount, reason."""
+    from .reasons import fee_reasons
+
+    f = report.fees
+    client_ids = report.ledger.client_ids()
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    cur = f["cur"].to_numpy().astype(np.int64)
+    invoice_id = inv_ids[f["inv"].to_numpy().astype(np.int64)].astype(str)
+    rules = f["rule"].astype(str).to_numpy()
+    return pa.table({
+        "fee_id": pa.array(np.char.add(np.char.add(rules.astype(str), ":"), invoice_id),
+                           pa.string()),
+        "client_id": pa.array(client_ids[f["client"].to_numpy().astype(np.int64)].astype(str),
+                              pa.string()),
+        "invoice_id": pa.array(invoice_id, pa.string()),
+        "currency": pa.array(np.array(report.currencies, dtype=object)[cur], pa.string()),
+        "rule": pa.array(rules, pa.string()),
+        "date": dates_text(f["date"].to_numpy()),
+        "amount": amounts_text(f["amount"].to_numpy(), cur, report.currencies),
+        "reason": pa.array(fee_reasons(report), pa.string()),
+    })
