@@ -84,7 +84,7 @@ class PolicyMoney:
     def describe(self) -> str:
         if self.bare is not None:
             return str(self.bare)
-        return ", ".join(f"{v} {c}" for c, v in self.per_currency)
+        return " / ".join(f"{v} {c}" for c, v in self.per_currency)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,125 @@
+"""Fees and interest due on A (SPEC Semantics: Fees and interest), from small inline worlds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from arreport.pipeline import compute, load_inputs
+from arreport.render.csvfiles import csv_text
+from arreport.report.tables import fees_csv_table
+from conftest import DEFAULT_POLICIES
+
+LADDER = """
+ladders:
+  standard:
+    steps:
+      - {id: reminder, at: 1, channel: email}
+      - {id: notice, at: 30, channel: letter, fee: late_fee}
+      - {id: final, at: 60, channel: letter, fee: big_fee}
+fees:
+  late_fee: {flat: {USD: 25.00, EUR: 20.00}}
+  big_fee: {flat: 10.00, percent: 10, min: 15.00, max: 40.00}
+  interest: {annual_percent: 12, grace_days: 5}
+"""
+
+
+def fee_rows(ledger: Path, as_of: dt.date, policies: Path = DEFAULT_POLICIES) -> list[str]:
+    led, pol, diags = load_inputs(ledger, policies)
+    report = compute(led, pol, as_of, diags)
+    return csv_text(fees_csv_table(report)).decode("utf-8").splitlines()[1:]
+
+
+def test_step_fee_is_due_on_the_day_its_step_is_the_action(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency
+        I1,C1,2024-01-01,2024-01-31,100.00,USD
+        I2,C1,2024-01-01,2024-01-31,100.00,EUR
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)  # 30 days past due
+    assert [r for r in rows if ",late_fee," in r] == [
+        "late_fee:I1,C1,I1,USD,late_fee,2024-03-01,25.00,escalation.yaml:8 late_fee: step "
+        "notice (escalation.yaml:5) on 2024-03-01; flat 20.00 EUR / 25.00 USD = 25.00 USD",
+        "late_fee:I2,C1,I2,EUR,late_fee,2024-03-01,20.00,escalation.yaml:8 late_fee: step "
+        "notice (escalation.yaml:5) on 2024-03-01; flat 20.00 EUR / 25.00 USD = 20.00 EUR",
+    ]
+
+
+def test_a_skipped_step_charges_nothing_and_a_recorded_one_does(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+        I2,C1,2024-01-01,2024-01-31,100.00
+    """, contacts="""
+        date,client_id,channel,invoice_id,step
+        2024-03-02,C1,letter,I2,notice
+    """)
+    # 65 days past due: both stand on `final`; only I2 had `notice` recorded
+    rows = fee_rows(ledger, dt.date(2024, 4, 5), policies)
+    late = [r.split(",")[0] + "@" + r.split(",")[5] for r in rows if ",late_fee," in r]
+    assert late == ["late_fee:I2@2024-03-02"]
+
+
+def test_percent_fee_is_capped_and_rounded_once(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        SMALL,C1,2024-01-01,2024-01-31,20.00
+        MID,C2,2024-01-01,2024-01-31,123.45
+        BIG,C3,2024-01-01,2024-01-31,900.00
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 31), policies)  # 60 days past due
+    big = {r.split(",")[2]: r.split(",")[6] for r in rows if ",big_fee," in r}
+    # 10.00 + 10%: 12.00 -> min 15.00; 22.345 -> 22.35 (half-up); 100.00 -> max 40.00
+    assert big == {"SMALL": "15.00", "MID": "22.35", "BIG": "40.00"}
+
+
+def test_an_invoiced_fee_is_not_charged_again(tmp_ledger: Callable[..., Path],
+                                              tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,reference
+        I1,C1,2024-01-01,2024-01-31,100.00,
+        F1,C1,2024-03-01,2024-03-01,25.00,late_fee:I1
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)
+    assert [r for r in rows if r.startswith("late_fee:I1,")] == []
+
+
+def test_interest_counts_from_the_due_date_once_past_grace(
+        tmp_ledger: Callable[..., Path]) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        GRACE,C1,2024-01-01,2024-01-31,1000.00
+        PAST,C1,2024-01-01,2024-01-30,1000.00
+        DISPUTED,C1,2024-01-01,2024-01-01,1000.00
+    """, disputes="""
+        invoice_id,opened
+        DISPUTED,2024-01-15
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 2, 5), DEFAULT_POLICIES)
+    interest = [r for r in rows if ",interest," in r]
+    # GRACE is 5 days past due (= grace): nothing. PAST is 6: 1000 × 12% × 6/365 = 1.97
+    assert interest == [
+        "interest:PAST,C1,PAST,USD,interest,2024-02-05,1.97,escalation.yaml:16 interest: "
+        "1000.00 USD open × 12% × 6/365 days (more than 5 days past due) = 1.97 USD",
+    ]
+
+
+def test_invoiced_interest_counts_from_the_day_after_its_invoice(
+        tmp_ledger: Callable[..., Path]) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,reference
+        I1,C1,2024-01-01,2024-01-31,1000.00,
+        INT1,C1,2024-03-31,2024-04-30,10.00,interest:I1
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 4, 30), DEFAULT_POLICIES)
+    i1 = [r for r in rows if r.startswith("interest:I1,")]
+    # 30 days since the interest invoice of Mar 31: 1000 × 12% × 30/365 = 9.86
+    assert len(i1) == 1 and ",9.86," in i1[0] and "× 30/365 days" in i1[0]
