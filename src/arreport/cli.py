@@ -78,6 +78,35 @@ def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path
                f"({elapsed:.1f} s)", err=True)
 
 
+@cli.command()
+@click.option("--ledger", "ledger_dir", default=DEFAULT_LEDGER, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of canonical ledger CSVs.")
+@click.option("--policies", "policies_dir", default=DEFAULT_POLICIES, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of policy YAML files.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
+def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
+    """Validate the ledger and the policies and lint the policies; writes nothing."""
+    from .diagnostics import display_path
+    from .pipeline import load_inputs
+    from .policy.lint import lint_policies, lint_with_ledger
+
+    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    contacts_raw = ledger.sources.get("contacts")
+    diags = diags + lint_policies(policies) + lint_with_ledger(
+        policies, ledger.clients, ledger.contacts,
+        contacts_raw.display if contacts_raw else str(ledger_dir / "contacts.csv"),
+        display_path(policies_dir / "segments.yaml"),
+        contacts_raw.lines.line if contacts_raw else (lambda r: r + 2))
+    warnings = [d for d in diags if d.severity == "warning"]
+    _print_diagnostics(warnings)
+    n_inv = len(ledger.invoices)
+    click.echo(f"arreport check: {n_inv} invoices, {len(policies.ladders)} ladder(s), "
+               f"{len(warnings)} warning(s), no errors", err=True)
+    if strict and warnings:
+        click.echo("arreport check --strict: warnings count as errors", err=True)
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: exit 0 ok, 1 invalid input, 2 usage, 3 internal error (with traceback)."""
     try:
