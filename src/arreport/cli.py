@@ -107,6 +107,51 @@ def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("client")
+@click.argument("invoice", required=False)
+@click.option("--ledger", "ledger_dir", default=DEFAULT_LEDGER, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of canonical ledger CSVs.")
+@click.option("--policies", "policies_dir", default=DEFAULT_POLICIES, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of policy YAML files.")
+@click.option("--as-of", "as_of", default=None, help="As-of date YYYY-MM-DD (default: today).")
+def explain(client: str, invoice: str | None, ledger_dir: Path, policies_dir: Path,
+            as_of: str | None) -> None:
+    """Why a client or invoice gets its actions, fees and hold: every rule with its file:line."""
+    import numpy as np
+
+    from .diagnostics import did_you_mean
+    from .pipeline import compute, load_inputs
+    from .report.explain import explain as explain_lines
+
+    day = _as_of(as_of)
+    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    report = compute(ledger, policies, day, diags)
+    ids = ledger.client_ids().astype(str)
+    hits = np.flatnonzero(ids == client)
+    if len(hits) == 0:
+        raise InputError([Diagnostic("error", "explain", None, None, "CLIENT",
+                                     f"no client '{client}' in the ledger",
+                                     did_you_mean(client, ids.tolist()))])
+    code = int(hits[0])
+    inv_ids = ledger.invoices["invoice_id"].astype(str).to_numpy()
+    inv_client = ledger.invoices["client"].to_numpy()
+    if invoice is not None:
+        rows = np.flatnonzero((inv_ids == invoice) & (inv_client == code))
+        if len(rows) == 0:
+            own = inv_ids[inv_client == code].tolist()
+            raise InputError([Diagnostic("error", "explain", None, None, "INVOICE",
+                                         f"client '{client}' has no invoice '{invoice}'",
+                                         did_you_mean(invoice, own))])
+    else:
+        open_invs = sorted(set(report.escalated.loc[
+            report.escalated["client"].to_numpy() == code, "inv"].tolist()))
+        rows = np.asarray(open_invs, dtype=np.int64)
+    click.echo(f"as of {day.isoformat()}, policies {policies_dir}")
+    for line in explain_lines(report, code, [int(r) for r in rows]):
+        click.echo(line)
+
+
 def main() -> None:
     """Entry point: exit 0 ok, 1 invalid input, 2 usage, 3 internal error (with traceback)."""
     try:
