@@ -8,7 +8,7 @@ DEMO_LEDGER := examples/demo
 DEMO_AS_OF := $(shell cat $(DEMO_LEDGER)/AS_OF 2>/dev/null)
 OUT ?= site
 
-.PHONY: reports test bench setup system-deps lint clean demo-ledger
+.PHONY: reports test bench setup system-deps lint clean demo-ledger docs
 
 reports: setup
 	$(BIN)/arreport build --ledger $(DEMO_LEDGER) --policies policies --as-of $(DEMO_AS_OF) --out $(OUT)
@@ -33,6 +33,9 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
+
+docs: setup
+	$(BIN)/python -m arreport.policy.reference > docs/policies.md
 
 demo-ledger: setup
 	$(BIN)/python scripts/generate_ledger.py --demo --out $(DEMO_LEDGER)

@@ -44,59 +44,82 @@ TERMS_FILE: dict[str, Any] = {
 STEP: dict[str, Any] = {
     "type": "dict",
     "schema": {
-        "id": {**NAME, "required": True},
-        "at": {"type": "integer", "required": True},
+        "id": {**NAME, "required": True, "meta": "the step's name, unique in its ladder"},
+        "at": {"type": "integer", "required": True,
+               "meta": "days relative to the due date when the step is reached "
+                       "(negative: before due)"},
         "channel": {"type": "string",
-                    "allowed": ["email", "letter", "phone", "sms", "agency", "legal", "internal"]},
-        "template": NAME,
-        "owner": NAME,
-        "min_balance": MONEY,
-        "min_days_since_last_contact": {"type": "integer", "min": 0},
-        "segment": {"type": ["string", "list"]},
-        "kind": {"type": "string", "allowed": ["business", "consumer"]},
-        "fee": NAME,
+                    "allowed": ["email", "letter", "phone", "sms", "agency", "legal", "internal"],
+                    "meta": "how the client is contacted"},
+        "template": {**NAME, "meta": "letter template: templates/letters/NAME.html beside the "
+                                     "policies, else the one shipped with arreport"},
+        "owner": {**NAME, "meta": "who does it (groups the action list)"},
+        "min_balance": {**MONEY, "meta": "only when the client's open total in the invoice's "
+                                         "currency is at least this"},
+        "min_days_since_last_contact": {"type": "integer", "min": 0,
+                                        "meta": "only when the last contact is this old"},
+        "segment": {"type": ["string", "list"], "meta": "only for clients in these segments"},
+        "kind": {"type": "string", "allowed": ["business", "consumer"],
+                 "meta": "only for this kind of client"},
+        "fee": {**NAME, "meta": "a rule under fees: charged once per invoice at this step"},
         "action": {"type": "string",
-                   "allowed": ["hold_shipments", "stop_hold", "write_off_candidate"]},
+                   "allowed": ["hold_shipments", "stop_hold", "write_off_candidate"],
+                   "meta": "what else happens: hold_shipments puts the client on hold"},
     },
 }
 
 ESCALATION_FILE: dict[str, Any] = {
-    "ladders": {"type": "dict", "keysrules": NAME, "valuesrules": {"type": "dict", "schema": {
+    "ladders": {"type": "dict", "keysrules": NAME, "meta": "named escalation ladders",
+                "valuesrules": {"type": "dict", "schema": {
         "pause_when": {"type": "list", "schema": {
-            "type": "string", "allowed": ["disputed", "payment_plan", "promised"]}},
-        "steps": {"type": "list", "schema": STEP, "required": True},
+            "type": "string", "allowed": ["disputed", "payment_plan", "promised"]},
+            "meta": "what pauses escalation (default: disputed, payment_plan)"},
+        "steps": {"type": "list", "schema": STEP, "required": True,
+                  "meta": "ordered by at; ties keep file order"},
     }}},
-    "fees": {"type": "dict", "keysrules": NAME, "valuesrules": {"type": "dict", "schema": {
-        "flat": MONEY,
-        "percent": PERCENT,
-        "min": MONEY,
-        "max": MONEY,
-        "annual_percent": PERCENT,
-        "grace_days": {"type": "integer", "min": 0},
+    "fees": {"type": "dict", "keysrules": NAME, "meta": "named fee and interest rules",
+             "valuesrules": {"type": "dict", "schema": {
+        "flat": {**MONEY, "meta": "a fixed amount"},
+        "percent": {**PERCENT, "meta": "percent of the open amount on the as-of date"},
+        "min": {**MONEY, "meta": "the fee is at least this"},
+        "max": {**MONEY, "meta": "the fee is at most this"},
+        "annual_percent": {**PERCENT, "meta": "simple interest a year (actual/365) on every "
+                                              "open, undisputed invoice past grace_days"},
+        "grace_days": {"type": "integer", "min": 0,
+                       "meta": "interest starts after this many days past due, counted "
+                               "from the due date"},
     }}},
 }
 
 INCENTIVES_FILE: dict[str, Any] = {
     "loyalty": {"type": "dict", "schema": {
-        "window_days": {"type": "integer", "min": 1},
+        "window_days": {"type": "integer", "min": 1,
+                        "meta": "how far back payment behaviour is measured"},
         "tiers": {"type": "list", "schema": {"type": "dict", "schema": {
             "name": {**NAME, "required": True},
-            "min_on_time_share": {"type": "money", "min": 0, "max": 1},
-            "min_invoices": {"type": "integer", "min": 0},
-            "discount_percent": PERCENT,
+            "min_on_time_share": {"type": "money", "min": 0, "max": 1,
+                                  "meta": "share of invoices paid by their due date"},
+            "min_invoices": {"type": "integer", "min": 0,
+                             "meta": "invoices paid in the window"},
+            "discount_percent": {**PERCENT, "meta": "reward: discount on next invoices"},
         }}},
     }},
 }
 
 ASSIGNMENT = {"type": "dict", "schema": {
-    "terms": NAME, "ladder": NAME, "fees": {"type": "list", "schema": NAME},
-    "exclude": {"type": "boolean"}, "reason": {"type": "string"},
+    "terms": {**NAME, "meta": "payment terms (a name under terms.yaml terms:)"},
+    "ladder": {**NAME, "meta": "escalation ladder (a name under escalation.yaml ladders:)"},
+    "fees": {"type": "list", "schema": NAME, "meta": "fee rules that apply"},
+    "exclude": {"type": "boolean", "meta": "no reminders, fees or holds (litigation, VIP)"},
+    "reason": {"type": "string", "meta": "why, for the record"},
 }}
 
 SEGMENTS_FILE: dict[str, Any] = {
-    "default": ASSIGNMENT,
-    "segments": {"type": "dict", "keysrules": NAME, "valuesrules": ASSIGNMENT},
-    "clients": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": ASSIGNMENT},
+    "default": {**ASSIGNMENT, "meta": "for clients no segment or override names"},
+    "segments": {"type": "dict", "keysrules": NAME, "valuesrules": ASSIGNMENT,
+                 "meta": "by clients.csv segment"},
+    "clients": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": ASSIGNMENT,
+                "meta": "per client_id overrides"},
 }
 
 COMPANY_FILE: dict[str, Any] = {
