@@ -48,21 +48,21 @@ def client_ladders(clients: pd.DataFrame, policies: Policies) -> tuple[np.ndarra
     if default is None and "standard" in policies.ladders:
         default = "standard"
     ladder = np.full(n, table.code(default) if default in table.ladders else -1, dtype=np.int64)
-    excluded = np.full(n, policies.default.exclude, dtype=bool)
+    excluded = np.full(n, bool(policies.default.exclude), dtype=bool)
     seg = clients["segment"].fillna("").astype(str).to_numpy()
     for name, a in policies.segments.items():
         sel = seg == name
         if a.ladder:
             ladder[sel] = table.code(a.ladder)
-        if a.exclude:
-            excluded[sel] = True
+        if a.exclude is not None:
+            excluded[sel] = a.exclude
     ids = clients["client_id"].astype(str).to_numpy()
     for cid, a in policies.clients.items():
         sel = ids == cid
         if a.ladder:
             ladder[sel] = table.code(a.ladder)
-        if a.exclude:
-            excluded[sel] = True
+        if a.exclude is not None:  # a client entry may lift its segment's exclusion
+            excluded[sel] = a.exclude
     return ladder, excluded
 
 
@@ -234,6 +234,7 @@ def escalate(items: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
     out["recorded"] = recorded
     out["action"] = (step >= 0) & (step_order > recorded)
     out["balance"] = balance
+    out["since_contact"] = np.where(since_contact == np.iinfo(np.int32).max, -1, since_contact)
     return out
 
 
@@ -312,10 +313,10 @@ def actions(escalated: pd.DataFrame, policies: Policies) -> pd.DataFrame:
     if len(acts) == 0:
         return pd.DataFrame({c: np.zeros(0, np.int64) for c in
                              ("client", "cur", "inv", "step", "amount", "days_past_due",
-                              "balance")})
+                              "balance", "since_contact")})
     grouped = acts.groupby(["client", "inv", "cur", "step"], as_index=False, sort=True).agg(
         amount=("open_amount", "sum"), days_past_due=("days_past_due", "max"),
-        balance=("balance", "first"))
+        balance=("balance", "first"), since_contact=("since_contact", "first"))
     _ = policies
     return grouped
 

@@ -203,7 +203,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
                      did_you_mean(spec["ladder"], ladders) or f"defined: {', '.join(ladders)}")
         return Assignment(terms=spec.get("terms"), ladder=spec.get("ladder"),
                           source=rd.source("segments.yaml", path),
-                          exclude=bool(spec.get("exclude", False)))
+                          exclude=spec.get("exclude"))
 
     default = assignment(seg.get("default"), ("default",))
     segments = {k: assignment(v, ("segments", k)) for k, v in (seg.get("segments") or {}).items()}

@@ -65,7 +65,7 @@ class Assignment:
     terms: str | None
     ladder: str | None
     source: Source
-    exclude: bool = False
+    exclude: bool | None = None  # None: not said here, the broader level decides
 
 
 @dataclass(frozen=True)

@@ -14,25 +14,41 @@ def _amount(minor: int, currency: str) -> str:
     return f"{money.format_amount(int(minor), currency)} {currency}"
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def _when(days_past_due: int, at: int) -> str:
     if days_past_due < 0:
-        return f"due in {-days_past_due} days; step at {at}"
-    return f"{days_past_due} days past due ≥ {at}"
+        return f"due in {_days(-days_past_due)}; step at {at}"
+    return f"{_days(days_past_due)} past due ≥ {at}"
 
 
 def action_reasons(report: Report) -> list[str]:
     """`escalation.yaml:11 formal_notice: 35 days past due ≥ 30; balance 60.00 USD`."""
     table = StepTable.of(report.policies)
     acts = report.actions
+    clients = report.ledger.clients
+    segment = clients["segment"].fillna("").astype(str).to_numpy()
+    kind = clients["kind"].fillna("business").astype(str).to_numpy()
     out = []
-    for step, dpd, bal, cur in zip(acts["step"].tolist(), acts["days_past_due"].tolist(),
-                                   acts["balance"].tolist(), acts["cur"].tolist(), strict=True):
+    for step, dpd, bal, cur, client, since in zip(
+            acts["step"].tolist(), acts["days_past_due"].tolist(), acts["balance"].tolist(),
+            acts["cur"].tolist(), acts["client"].tolist(), acts["since_contact"].tolist(),
+            strict=True):
         _, st = table.steps[step]
         currency = report.currencies[cur]
         text = f"{st.source} {st.id}: {_when(dpd, st.at)}; balance {_amount(bal, currency)}"
         if st.min_balance is not None:
             floor = st.min_balance.for_currency(currency)
             text += f" ≥ {floor} {currency}"
+        if st.segments is not None:
+            text += f"; segment {segment[client]}"
+        if st.kind is not None:
+            text += f"; kind {kind[client]}"
+        if st.min_days_since_last_contact is not None:
+            text += (f"; last contact {_days(since)} ago ≥ {st.min_days_since_last_contact}"
+                     if since >= 0 else "; no contact recorded")
         out.append(text)
     return out
 
