@@ -123,3 +123,74 @@ def test_invoiced_interest_counts_from_the_day_after_its_invoice(
     i1 = [r for r in rows if r.startswith("interest:I1,")]
     # 30 days since the interest invoice of Mar 31: 1000 × 12% × 30/365 = 9.86
     assert len(i1) == 1 and ",9.86," in i1[0] and "× 30/365 days" in i1[0]
+
+
+PRESETS = """
+ladders:
+  standard:
+    steps:
+      - {id: reminder, at: 1, channel: email}
+fees:
+  eu: {preset: eu_late_payment}
+  uk: {preset: uk_late_payment}
+"""
+
+
+def test_statutory_presets_apply_to_business_clients_in_their_currency(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=PRESETS)
+    ledger = tmp_ledger(clients="""
+        client_id,name,kind
+        B1,Berlin GmbH,business
+        P1,Private Person,consumer
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency
+        E1,B1,2024-05-01,2024-05-31,1000.00,EUR
+        E2,B1,2024-06-01,2024-07-01,1000.00,EUR
+        G1,B1,2024-06-01,2024-07-01,999.99,GBP
+        G2,B1,2024-06-01,2024-07-01,1000.00,GBP
+        G3,B1,2024-06-01,2024-07-01,10000.00,GBP
+        U1,B1,2024-06-01,2024-07-01,1000.00,USD
+        C1,P1,2024-06-01,2024-07-01,1000.00,EUR
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 7, 31), policies)
+    got = {r.split(",")[0]: r.split(",")[6] for r in rows}
+    # E1 fell due in the first half of 2024 (ECB 4.50 + 8 = 12.5%): 1000 × 12.5% × 61/365
+    assert got["eu:E1"] == "20.89"
+    # E2 fell due on 1 July (ECB 4.25 + 8 = 12.25%): 1000 × 12.25% × 30/365 = 10.07
+    assert got["eu:E2"] == "10.07"
+    assert got["eu-compensation:E1"] == "40.00" and got["eu-compensation:E2"] == "40.00"
+    # UK: base 5.25 + 8 = 13.25%; the fixed sum by debt: < 1,000: 40; to 9,999.99: 70; 100
+    assert got["uk:G2"] == "10.89"
+    assert (got["uk-compensation:G1"], got["uk-compensation:G2"],
+            got["uk-compensation:G3"]) == ("40.00", "70.00", "100.00")
+    # never on consumers, never on other currencies
+    assert not any(k.endswith(":C1") or k.endswith(":U1") for k in got)
+
+
+def test_a_segment_fee_list_limits_which_rules_charge(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER, segments="""
+        default: {terms: net30, ladder: standard}
+        segments:
+          vip: {fees: []}
+          partner: {fees: [late_fee]}
+        clients:
+          C3: {fees: [interest]}
+    """)
+    ledger = tmp_ledger(clients="""
+        client_id,name,segment
+        C1,Vip,vip
+        C2,Partner,partner
+        C3,Partner with interest only,partner
+        C4,Anyone,
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+        I2,C2,2024-01-01,2024-01-31,100.00
+        I3,C3,2024-01-01,2024-01-31,100.00
+        I4,C4,2024-01-01,2024-01-31,100.00
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)
+    assert sorted(r.split(",")[0] for r in rows) == [
+        "interest:I3", "interest:I4", "late_fee:I2", "late_fee:I4"]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import money
-from ..policy.model import Fee, Policies, PolicyMoney
+from ..policy.model import PRESET_CURRENCY, PRESET_TABLE, Fee, Policies, PolicyMoney
 from .escalation import StepTable, client_ladders, recorded_pairs
 
 
@@ -57,6 +57,77 @@ def step_fee_amounts(fee: Fee, open_amount: np.ndarray, cur: np.ndarray,
     return _half_up(exact, scale)
 
 
+RATE_SCALE = 10_000  # interest rates held as integers in 1/10,000 of a percent
+PRESET_MARGIN = Decimal(8)  # percentage points over the reference rate, both presets
+
+
+def _rate_units(percent: Decimal | None, n: int) -> np.ndarray:
+    value = int((percent or Decimal(0)) * RATE_SCALE)
+    return np.full(n, value, dtype=np.int64)
+
+
+def _preset_rate_units(policies: Policies, preset: str, due: np.ndarray) -> np.ndarray:
+    """Reference rate in force on the due date (its half-year row) + 8 points, per line."""
+    rows = policies.rates[PRESET_TABLE[preset]]
+    starts = np.array([d for d, _ in rows], dtype=np.int64)
+    rates = np.array([int((r + PRESET_MARGIN) * RATE_SCALE) for _, r in rows], dtype=np.int64)
+    idx = np.searchsorted(starts, due, side="right") - 1
+    return np.where(idx >= 0, rates[np.maximum(idx, 0)], rates[0] if len(rates) else 0)
+
+
+def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.Series,
+                  inv_ids: np.ndarray, invoiced_refs: pd.Series, currencies: list[str],
+                  cols: list[str]) -> pd.DataFrame:
+    """The fixed sum per overdue invoice: EUR 40 (EU); GBP 40 / 70 / 100 by debt (UK)."""
+    per_inv = lines.groupby("inv", as_index=False).agg(
+        client=("client", "first"), cur=("cur", "first"), due=("due_date", "min"))
+    per_inv["base"] = open_by_inv.loc[per_inv["inv"]].to_numpy().astype(np.int64)
+    cur = currencies[int(per_inv["cur"].iat[0])] if len(per_inv) else "EUR"
+    unit = 10 ** money.decimals(cur)
+    if preset == "eu_late_payment":
+        amount = np.full(len(per_inv), 40 * unit, dtype=np.int64)
+    else:
+        base = per_inv["base"].to_numpy()
+        amount = np.where(base < 1_000 * unit, 40 * unit,
+                          np.where(base < 10_000 * unit, 70 * unit, 100 * unit))
+    per_inv["amount"] = amount
+    rule = f"{name}-compensation"
+    ids = rule + ":" + pd.Series(inv_ids[per_inv["inv"].to_numpy()]).astype(str)
+    per_inv = per_inv.loc[~ids.isin(invoiced_refs.index).to_numpy()].copy()
+    per_inv["rule"] = rule
+    per_inv["kind"] = "compensation"
+    per_inv["step"] = -1
+    per_inv["days"] = 0
+    per_inv["date"] = per_inv["due"] + 1
+    per_inv["rate"] = 0
+    return per_inv[cols + ["rate"]]
+
+
+def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.ndarray]:
+    """Per fee rule, per client code: may this rule charge this client?
+
+    segments.yaml `fees: [...]` at default, segment or client level names the rules that
+    apply; the narrowest level that says anything decides; saying nothing allows all.
+    """
+    n = len(clients)
+    allowed = {name: np.ones(n, dtype=bool) for name in policies.fees}
+
+    def apply(sel: np.ndarray, names: tuple[str, ...] | None) -> None:
+        if names is None:
+            return
+        for name in policies.fees:
+            allowed[name][sel] = name in names
+
+    apply(np.ones(n, dtype=bool), policies.default.fees)
+    seg = clients["segment"].fillna("").astype(str).to_numpy()
+    for seg_name, a in policies.segments.items():
+        apply(seg == seg_name, a.fees)
+    ids = clients["client_id"].astype(str).to_numpy()
+    for cid, a in policies.clients.items():
+        apply(ids == cid, a.fees)
+    return allowed
+
+
 def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
              clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
              currencies: list[str], as_of: int) -> pd.DataFrame:
@@ -68,6 +139,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     """
     cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
     table = StepTable.of(policies)
+    allowed = allowed_rules(clients, policies)
     lad_of_client, excluded_client = client_ladders(clients, policies)
     reference = invoices["reference"].astype(object).to_numpy()
     invoiced_refs = pd.Series(invoices["issue_date"].to_numpy(), index=reference)
@@ -98,13 +170,17 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     fee_of_step = np.array([st.fee or "" for _, st in table.steps] + [""], dtype=object)
     c["rule"] = fee_of_step[c["step"].to_numpy()]
     c = c.loc[(c["rule"] != "") & c["rule"].isin(
-        [n for n, f in policies.fees.items() if f.annual_percent is None])]
+        [n for n, f in policies.fees.items() if not f.is_interest])]
     c = c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
     if len(c):
         c["client"] = first.loc[c["inv"], "client"].to_numpy().astype(np.int64)
         c["cur"] = first.loc[c["inv"], "cur"].to_numpy().astype(np.int64)
         c["base"] = open_by_inv.loc[c["inv"]].to_numpy().astype(np.int64)
         c = c.loc[~excluded_client[c["client"].to_numpy()]]
+        if len(c):
+            ok = np.array([allowed[r][k] for r, k in zip(c["rule"].tolist(),
+                                                         c["client"].tolist(), strict=True)])
+            c = c.loc[ok]
         c["fee_id"] = c["rule"] + ":" + pd.Series(inv_ids[c["inv"].to_numpy()],
                                                   index=c.index).astype(str)
         c = c.loc[~c["fee_id"].isin(invoiced_refs.index)]
@@ -118,37 +194,55 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         c["days"] = 0
         frames.append(c[cols])
 
-    # interest -----------------------------------------------------------------------------
+    # interest and statutory presets ---------------------------------------------------------
+    kind_of_client = clients["kind"].fillna("business").astype(str).to_numpy()
+    cur_names = np.array(currencies, dtype=object)
     for name, fee in sorted(policies.fees.items()):
-        if fee.annual_percent is None:
+        if not fee.is_interest:
             continue
         dpd = esc["days_past_due"].to_numpy().astype(np.int64)
+        e_client = esc["client"].to_numpy().astype(np.int64)
         sel = ((dpd > fee.grace_days) & ~esc["disputed"].to_numpy().astype(bool)
-               & ~excluded_client[esc["client"].to_numpy()])
+               & ~excluded_client[e_client] & allowed[name][e_client])
+        if fee.preset is not None:
+            preset_cur = PRESET_CURRENCY[fee.preset]
+            sel &= (kind_of_client[e_client] != "consumer") & (
+                cur_names[esc["cur"].to_numpy().astype(np.int64)] == preset_cur)
         lines = esc.loc[sel, ["inv", "client", "cur", "due_date", "open_amount"]].copy()
         if len(lines) == 0:
             continue
+        due = lines["due_date"].to_numpy().astype(np.int64)
+        lines["rate"] = (_rate_units(fee.annual_percent, len(lines)) if fee.preset is None
+                         else _preset_rate_units(policies, fee.preset, due))
         fee_ids = name + ":" + pd.Series(inv_ids[lines["inv"].to_numpy()],
                                          index=lines.index).astype(str)
         since = fee_ids.map(invoiced_refs)
-        start = np.where(since.notna(), since.fillna(0).to_numpy().astype(np.int64),
-                         lines["due_date"].to_numpy().astype(np.int64))
+        start = np.where(since.notna(), since.fillna(0).to_numpy().astype(np.int64), due)
         lines["days"] = np.maximum(as_of - start, 0)
-        lines["weighted"] = lines["open_amount"].to_numpy().astype(np.int64) * lines["days"]
+        # exact Python integers: open × days × rate can pass 2**63 for large debts
+        lines["weighted"] = (lines["open_amount"].to_numpy().astype(object)
+                             * lines["days"].to_numpy().astype(object)
+                             * lines["rate"].to_numpy().astype(object))
         per_inv = lines.groupby("inv", as_index=False).agg(
             client=("client", "first"), cur=("cur", "first"), weighted=("weighted", "sum"),
-            base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"))
-        num, den = _ratio(fee.annual_percent)
-        per_inv["amount"] = _half_up(per_inv["weighted"].to_numpy() * num, den * 100 * 365)
-        per_inv = per_inv.loc[per_inv["amount"] > 0]
+            base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"),
+            rate=("rate", "max"))
+        denominator = 100 * RATE_SCALE * 365
+        per_inv["amount"] = [(2 * int(w) + denominator) // (2 * denominator)
+                             for w in per_inv["weighted"].tolist()]
+        per_inv = per_inv.loc[per_inv["amount"] > 0].copy()
         per_inv["rule"] = name
         per_inv["kind"] = "interest"
         per_inv["step"] = -1
         per_inv["date"] = per_inv["due"] + fee.grace_days + 1
-        frames.append(per_inv[cols])
+        frames.append(per_inv[cols + ["rate"]])
+        if fee.preset is not None:
+            frames.append(_compensation(name, fee.preset, lines, open_by_inv, inv_ids,
+                                        invoiced_refs, currencies, cols))
     if not frames:
-        return pd.DataFrame({c: [] for c in cols})
+        return pd.DataFrame({c: [] for c in cols + ["rate"]})
     out = pd.concat(frames, ignore_index=True)
-    for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days"):
+    out["rate"] = out["rate"].fillna(0) if "rate" in out else 0
+    for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days", "rate"):
         out[col] = out[col].astype(np.int64)
     return out.sort_values(["client", "inv", "rule"], kind="stable").reset_index(drop=True)

@@ -11,7 +11,18 @@ import cerberus
 from ..diagnostics import Diagnostic, did_you_mean, display_path
 from ..resources import letter_names, letter_template
 from . import schema as S
-from .model import Aging, Assignment, Fee, Ladder, Policies, PolicyMoney, Source, Step, Terms
+from .model import (
+    PRESET_TABLE,
+    Aging,
+    Assignment,
+    Fee,
+    Ladder,
+    Policies,
+    PolicyMoney,
+    Source,
+    Step,
+    Terms,
+)
 from .yamlpos import Located, YamlProblem, load
 
 DEFAULT_BUCKETS = (0, 30, 60, 90)
@@ -201,9 +212,14 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         if spec.get("ladder") is not None and ladders and spec["ladder"] not in ladders:
             rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
                      did_you_mean(spec["ladder"], ladders) or f"defined: {', '.join(ladders)}")
+        for i, fee_name in enumerate(spec.get("fees") or []):
+            if fee_name not in fees:
+                rd.error("segments.yaml", path + ("fees", i), f"unknown fee '{fee_name}'",
+                         did_you_mean(fee_name, fees) or f"defined: {', '.join(fees)}")
         return Assignment(terms=spec.get("terms"), ladder=spec.get("ladder"),
                           source=rd.source("segments.yaml", path),
-                          exclude=spec.get("exclude"))
+                          exclude=spec.get("exclude"),
+                          fees=tuple(spec["fees"]) if spec.get("fees") is not None else None)
 
     default = assignment(seg.get("default"), ("default",))
     segments = {k: assignment(v, ("segments", k)) for k, v in (seg.get("segments") or {}).items()}
@@ -215,6 +231,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         default_terms=default_terms,
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
         default=default, segments=segments, clients=clients, ladders=ladder_objs, fees=fees,
+        rates=_rates(rd, raw["rates.yaml"], fees),
         company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw)
     return policies, rd.diags
 
@@ -232,17 +249,47 @@ def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
     out = {}
     for name, f in spec.items():
         path = ("fees", name)
-        if not any(k in f for k in ("flat", "percent", "annual_percent")):
-            rd.error("escalation.yaml", path, "a fee needs flat, percent or annual_percent")
-        if "annual_percent" in f and ("flat" in f or "percent" in f):
+        if not any(k in f for k in ("flat", "percent", "annual_percent", "preset")):
             rd.error("escalation.yaml", path,
-                     "annual_percent (interest) cannot be combined with flat or percent")
+                     "a fee needs flat, percent, annual_percent or preset")
+        if ("annual_percent" in f or "preset" in f) and ("flat" in f or "percent" in f):
+            rd.error("escalation.yaml", path,
+                     "interest (annual_percent, preset) cannot be combined with flat or percent")
+        if "annual_percent" in f and "preset" in f:
+            rd.error("escalation.yaml", path, "a preset sets its own rate; drop annual_percent")
         out[name] = Fee(
             name=name, source=rd.source("escalation.yaml", path), flat=_money(f.get("flat")),
             percent=Decimal(f["percent"]) if "percent" in f else None,
             minimum=_money(f.get("min")), maximum=_money(f.get("max")),
             annual_percent=Decimal(f["annual_percent"]) if "annual_percent" in f else None,
-            grace_days=int(f.get("grace_days", 0)))
+            grace_days=int(f.get("grace_days", 0)), preset=f.get("preset"))
+    return out
+
+
+def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
+           ) -> dict[str, tuple[tuple[int, Decimal], ...]]:
+    """Dated reference-rate tables, sorted; each preset in use needs its table."""
+    import datetime as dt
+
+    from ..ledger.dates import to_day
+
+    out: dict[str, tuple[tuple[int, Decimal], ...]] = {}
+    for name, rows in spec.items():
+        parsed = []
+        for i, row in enumerate(rows or []):
+            try:
+                day = to_day(dt.date.fromisoformat(row["from"]))
+            except ValueError:
+                rd.error("rates.yaml", (name, i, "from"), f"'{row['from']}' is not a date",
+                         "expected YYYY-MM-DD")
+                continue
+            parsed.append((day, Decimal(row["rate"])))
+        out[name] = tuple(sorted(parsed))
+    for fee in fees.values():
+        if fee.preset and not out.get(PRESET_TABLE[fee.preset]):
+            rd.error("escalation.yaml", ("fees", fee.name, "preset"),
+                     f"preset {fee.preset} needs the {PRESET_TABLE[fee.preset]} table in "
+                     "rates.yaml", "add dated rows: - {from: 2024-01-01, rate: 4.50}")
     return out
 
 

@@ -66,6 +66,7 @@ class Assignment:
     ladder: str | None
     source: Source
     exclude: bool | None = None  # None: not said here, the broader level decides
+    fees: tuple[str, ...] | None = None  # fee rules that apply; None: the broader level's
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class Ladder:
         return next((s for s in self.steps if s.id == step_id), None)
 
 
+# statutory presets: which rates.yaml table each reads, and the currency it applies to
+PRESET_TABLE = {"eu_late_payment": "ecb_reference", "uk_late_payment": "boe_base"}
+PRESET_CURRENCY = {"eu_late_payment": "EUR", "uk_late_payment": "GBP"}
+
+
 @dataclass(frozen=True)
 class Fee:
     name: str
@@ -135,6 +141,12 @@ class Fee:
     maximum: PolicyMoney | None = None
     annual_percent: Decimal | None = None
     grace_days: int = 0
+    preset: str | None = None
+
+    @property
+    def is_interest(self) -> bool:
+        """Interest-like rules apply to every overdue invoice by themselves."""
+        return self.annual_percent is not None or self.preset is not None
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,8 @@ class Policies:
     segments: dict[str, Assignment]
     clients: dict[str, Assignment]
     ladders: dict[str, Ladder] = field(default_factory=dict)
+    # reference rate tables for the statutory presets: name -> ((day number, percent), ...)
+    rates: dict[str, tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)
     fees: dict[str, Fee] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # files as validated

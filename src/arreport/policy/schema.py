@@ -88,6 +88,12 @@ ESCALATION_FILE: dict[str, Any] = {
         "grace_days": {"type": "integer", "min": 0,
                        "meta": "interest starts after this many days past due, counted "
                                "from the due date"},
+        "preset": {"type": "string", "allowed": ["eu_late_payment", "uk_late_payment"],
+                   "meta": "statutory B2B interest and compensation (never for consumer "
+                           "clients): eu_late_payment = ECB reference rate + 8 points on EUR "
+                           "invoices and EUR 40 per invoice; uk_late_payment = Bank of "
+                           "England base rate + 8% on GBP invoices and GBP 40/70/100 by debt; "
+                           "rates from rates.yaml"},
     }}},
 }
 
@@ -130,10 +136,24 @@ COMPANY_FILE: dict[str, Any] = {
     "remit": {"type": "string", "meta": "payment instructions printed on statements"},
 }
 
+RATE_ROW = {"type": "dict", "schema": {
+    "from": {"type": "string", "required": True, "regex": r"^\d{4}-\d{2}-\d{2}$",
+             "meta": "the date the rate takes effect (YYYY-MM-DD)"},
+    "rate": {"type": "money", "required": True, "meta": "percent a year"},
+}}
+
+RATES_FILE: dict[str, Any] = {
+    "ecb_reference": {"type": "list", "schema": RATE_ROW,
+                      "meta": "ECB main refinancing rate, for eu_late_payment"},
+    "boe_base": {"type": "list", "schema": RATE_ROW,
+                 "meta": "Bank of England base rate, for uk_late_payment"},
+}
+
 FILES: dict[str, dict[str, Any]] = {
     "company.yaml": COMPANY_FILE,
     "terms.yaml": TERMS_FILE,
     "escalation.yaml": ESCALATION_FILE,
     "incentives.yaml": INCENTIVES_FILE,
     "segments.yaml": SEGMENTS_FILE,
+    "rates.yaml": RATES_FILE,
 }

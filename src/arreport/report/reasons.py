@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 
@@ -83,15 +85,24 @@ def fee_reasons(report: Report) -> list[str]:
     table = StepTable.of(report.policies)
     f = report.fees
     out = []
-    for rule, kind, cur, step, base, days, amount, date in zip(
+    rates = f["rate"].tolist() if "rate" in f else [0] * len(f)
+    for rule, kind, cur, step, base, days, amount, date, rate in zip(
             f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["step"].tolist(),
             f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(), f["date"].tolist(),
-            strict=True):
-        fee = report.policies.fees[rule]
+            rates, strict=True):
+        rate_text = f"{Decimal(int(rate)) / 10000}%"
+        base_rule = rule.removesuffix("-compensation")
+        fee = report.policies.fees[base_rule]
         currency = report.currencies[cur]
         head = f"{fee.source} {rule}: "
+        if kind == "compensation":
+            out.append(head + f"fixed compensation ({fee.preset}) on "
+                       f"{_amount(base, currency)} overdue = {_amount(amount, currency)}")
+            continue
         if kind == "interest":
-            out.append(head + f"{_amount(base, currency)} open × {fee.annual_percent}% × "
+            pct = (f"{fee.annual_percent}%" if fee.preset is None else
+                   f"{rate_text} (reference + 8, {fee.preset})")
+            out.append(head + f"{_amount(base, currency)} open × {pct} × "
                        f"{days}/365 days (more than {fee.grace_days} days past due) = "
                        f"{_amount(amount, currency)}")
             continue
