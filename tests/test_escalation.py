@@ -1123,3 +1123,49 @@ def test_min_days_since_last_contact(tmp_ledger: TmpLedger, tmp_policies: TmpPol
         ("C4", "I4", "chase", "100.00", chase + "no contact recorded"),
         ("C5", "I5", "chase", "100.00", chase + "no contact recorded"),
     ]
+
+
+LIMITED_LADDER = """
+ladders:
+  standard:
+    steps:
+      - {id: nudge, at: 1, channel: email}
+      - {id: call, at: 10, channel: phone}
+      - {id: hold, at: 20, action: hold_shipments}
+    contact_limits:
+      - {channel: phone, max: 2, per_days: 7}
+      - {quiet_days_after: reached, quiet_days: 7}
+"""
+
+
+def test_contact_limits_hold_back_contacts_with_consumers_only(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies,
+        compute_report: ComputeReport) -> None:
+    policies = tmp_policies(escalation=LIMITED_LADDER)
+    ledger = tmp_ledger(clients="""
+        client_id,name,kind
+        P1,Two calls this week,consumer
+        P2,One call this week,consumer
+        P3,Spoke to us 3 days ago,consumer
+        P4,Spoke to us 7 days ago,consumer
+        B1,A business called twice,business
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,P1,2024-01-01,2024-03-01,100.00
+        I2,P2,2024-01-01,2024-03-01,100.00
+        I3,P3,2024-01-01,2024-03-11,100.00
+        I4,P4,2024-01-01,2024-03-11,100.00
+        I5,B1,2024-01-01,2024-03-01,100.00
+    """, contacts="""
+        date,client_id,channel,invoice_id,step,outcome
+        2024-03-10,P1,phone,,,no_answer
+        2024-03-12,P1,phone,,,no_answer
+        2024-03-12,P2,phone,,,no_answer
+        2024-03-12,P3,phone,,,reached
+        2024-03-08,P4,phone,,,reached
+        2024-03-10,B1,phone,,,no_answer
+        2024-03-12,B1,phone,,,no_answer
+    """)
+    # As of 2024-03-15: I1, I2, I5 are 14 days past due (call); I3, I4 4 days (nudge).
+    rows = action_rows(compute_report(ledger, date(2024, 3, 15), policies))
+    assert [(r[0], r[2]) for r in rows] == [("B1", "call"), ("P2", "call"), ("P4", "nudge")]

@@ -232,10 +232,54 @@ def escalate(items: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
     out["step"] = step
     out["step_order"] = step_order
     out["recorded"] = recorded
-    out["action"] = (step >= 0) & (step_order > recorded)
+    due_today = (step >= 0) & (step_order > recorded)
+    held = _held_back(step, ladder, client, kind, recent, table, policies, len(clients),
+                      as_of) if n else np.zeros(0, dtype=object)
+    out["action"] = due_today & (held == "")
+    out["held_back"] = np.where(due_today, held, "").astype(str)
     out["balance"] = balance
     out["since_contact"] = np.where(since_contact == np.iinfo(np.int32).max, -1, since_contact)
     return out
+
+
+CONTACT_CHANNELS = ("email", "letter", "phone", "sms")
+
+
+def _held_back(step: np.ndarray, ladder: np.ndarray, client: np.ndarray, kind: np.ndarray,
+               contacts: pd.DataFrame, table: StepTable, policies: Policies, n_clients: int,
+               as_of: int) -> np.ndarray:
+    """Per item: the contact limit that holds today's contact back ('' when none)."""
+    n = len(step)
+    held = np.full(n, "", dtype=object)
+    channel_of = np.array([st.channel or "" for _, st in table.steps] + [""], dtype=object)
+    channel = channel_of[step]
+    c_client = contacts["client"].to_numpy().astype(np.int64)
+    c_date = contacts["date"].to_numpy().astype(np.int64)
+    c_channel = contacts["channel"].fillna("").astype(str).to_numpy()
+    c_outcome = contacts["outcome"].fillna("").astype(str).to_numpy()
+    for lad_name in table.ladders:
+        lad = policies.ladders[lad_name]
+        code = table.code(lad_name)
+        for lim in lad.contact_limits:
+            scope = (ladder == code) & (kind == lim.kind) & np.isin(channel, CONTACT_CHANNELS)
+            if lim.max is not None and lim.per_days is not None:
+                if lim.channel is not None:
+                    scope &= channel == lim.channel
+                window = (c_date > as_of - lim.per_days) & (c_date <= as_of)
+                if lim.channel is not None:
+                    window &= c_channel == lim.channel
+                counts = np.bincount(c_client[window], minlength=n_clients)
+                blocked = counts >= lim.max
+            else:
+                last = np.full(n_clients, np.iinfo(np.int64).min, dtype=np.int64)
+                hit = c_outcome == (lim.quiet_after or "")
+                if hit.any():
+                    np.maximum.at(last, c_client[hit], c_date[hit])
+                blocked = (last > np.iinfo(np.int64).min) & (
+                    as_of - last < (lim.quiet_days or 0))
+            sel = scope & blocked[client] & (held == "")
+            held[sel] = f"{lim.source} contact limit: {lim.describe()}"
+    return held
 
 
 def _minor(amount: object, currency: str) -> int:

@@ -15,6 +15,7 @@ from .model import (
     PRESET_TABLE,
     Aging,
     Assignment,
+    ContactLimit,
     Fee,
     Ladder,
     Policies,
@@ -328,7 +329,22 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Pa
                 segments=(tuple([segs]) if isinstance(segs, str) else
                           tuple(segs) if segs else None),
                 kind=st.get("kind"), fee=st.get("fee"), action=st.get("action")))
+        limits = []
+        for i, lim in enumerate(lad.get("contact_limits") or []):
+            path = ("ladders", name, "contact_limits", i)
+            counted = "max" in lim or "per_days" in lim
+            quiet = "quiet_days_after" in lim or "quiet_days" in lim
+            if counted == quiet or (counted and not ("max" in lim and "per_days" in lim)) or (
+                    quiet and not ("quiet_days_after" in lim and "quiet_days" in lim)):
+                rd.error("escalation.yaml", path,
+                         "a contact limit is either max with per_days, or quiet_days_after "
+                         "with quiet_days", "e.g. {channel: phone, max: 7, per_days: 7}")
+                continue
+            limits.append(ContactLimit(
+                source=rd.source("escalation.yaml", path), kind=lim.get("kind", "consumer"),
+                channel=lim.get("channel"), max=lim.get("max"), per_days=lim.get("per_days"),
+                quiet_after=lim.get("quiet_days_after"), quiet_days=lim.get("quiet_days")))
         out[name] = Ladder(name=name, source=rd.source("escalation.yaml", ("ladders", name)),
                            pause_when=tuple(lad.get("pause_when", ["disputed", "payment_plan"])),
-                           steps=tuple(steps))
+                           steps=tuple(steps), contact_limits=tuple(limits))
     return out

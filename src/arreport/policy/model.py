@@ -116,11 +116,34 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ContactLimit:
+    """At most `max` contacts (on `channel`, or any) in `per_days` days; or, after a contact
+    with outcome `quiet_after`, none for `quiet_days` days. Protects clients of `kind`."""
+
+    source: Source
+    kind: str = "consumer"
+    channel: str | None = None
+    max: int | None = None
+    per_days: int | None = None
+    quiet_after: str | None = None
+    quiet_days: int | None = None
+
+    def describe(self) -> str:
+        who = f"{self.kind} clients"
+        if self.max is not None:
+            what = f"{self.channel} contacts" if self.channel else "contacts"
+            return f"at most {self.max} {what} in {self.per_days} days for {who}"
+        return (f"no contact for {self.quiet_days} days after a '{self.quiet_after}' "
+                f"outcome, for {who}")
+
+
+@dataclass(frozen=True)
 class Ladder:
     name: str
     source: Source
     pause_when: tuple[str, ...]
     steps: tuple[Step, ...]
+    contact_limits: tuple[ContactLimit, ...] = ()
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)

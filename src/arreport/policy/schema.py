@@ -76,6 +76,21 @@ ESCALATION_FILE: dict[str, Any] = {
             "meta": "what pauses escalation (default: disputed, payment_plan)"},
         "steps": {"type": "list", "schema": STEP, "required": True,
                   "meta": "ordered by at; ties keep file order"},
+        "contact_limits": {"type": "list", "meta": "caps on contacting consumer clients; an "
+                                                   "action over a cap waits for another day",
+                           "schema": {"type": "dict", "schema": {
+            "channel": {"type": "string", "allowed": ["email", "letter", "phone", "sms"],
+                        "meta": "the channel capped (all channels when absent)"},
+            "max": {"type": "integer", "min": 0,
+                    "meta": "at most this many contacts in per_days days"},
+            "per_days": {"type": "integer", "min": 1},
+            "quiet_days_after": {"type": "string",
+                                 "meta": "an outcome (e.g. reached) after which nobody "
+                                         "contacts the client for quiet_days"},
+            "quiet_days": {"type": "integer", "min": 1},
+            "kind": {"type": "string", "allowed": ["business", "consumer"],
+                     "meta": "which clients the cap protects (default consumer)"},
+        }}},
     }}},
     "fees": {"type": "dict", "keysrules": NAME, "meta": "named fee and interest rules",
              "valuesrules": {"type": "dict", "schema": {

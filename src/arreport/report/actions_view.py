@@ -70,11 +70,22 @@ class FeeRow:
 
 
 @dataclass(frozen=True)
+class HeldRow:
+    client_id: str
+    name: str
+    href: str
+    invoice_id: str
+    step: str
+    why: str
+
+
+@dataclass(frozen=True)
 class ActionsView:
     groups: list[ActionGroup]
     holds: list[HoldRow]
     fees: list[FeeRow]
     fee_totals: list[str]
+    held_back: list[HeldRow]
     count: int
     clients: int
 
@@ -148,6 +159,17 @@ def build_actions_view(report: Report) -> ActionsView:
                 f["date"].tolist(), f["amount"].tolist(), strict=True))]
     fee_totals = [fmt.amount(int(f.loc[f["cur"] == code, "amount"].sum()), cur)
                   for code, cur in enumerate(report.currencies) if (f["cur"] == code).any()]
+    esc = report.escalated
+    hb = esc.loc[esc["held_back"].astype(str).to_numpy() != ""] if "held_back" in esc else esc[:0]
+    hb = hb.drop_duplicates(["inv", "step"])
+    held_back = sorted(
+        (HeldRow(client_id=str(client_ids[c]), name=str(names[c]),
+                 href=f"clients/{client_slug(str(client_ids[c]))}.html",
+                 invoice_id=str(inv_ids[i]), step=table.steps[g][1].id, why=why)
+         for c, i, g, why in zip(hb["client"].tolist(), hb["inv"].tolist(),
+                                 hb["step"].tolist(), hb["held_back"].tolist(), strict=True)),
+        key=lambda r: (r.client_id, r.invoice_id))
     return ActionsView(groups=groups, holds=holds, fees=fees, fee_totals=fee_totals,
+                       held_back=held_back,
                        count=len(acts),
                        clients=int(len(np.unique(acts["client"].to_numpy()))))

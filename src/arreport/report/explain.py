@@ -100,6 +100,8 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
             step = int(r["step"])
             lines.append("    stands on: " + (table.steps[step][1].id if step >= 0 else
                                                "no step"))
+            if r.get("held_back", ""):
+                lines.append(f"    held back today: {r['held_back']}")
             rec = int(r["recorded"])
             if ladder and rec >= 0:
                 lines.append(f"    contact log already records: {ladder.steps[rec].id}")

@@ -78,6 +78,8 @@ def _fee_text(fee: Fee) -> str:
 def _ladder_section(ladder: Ladder, policies: Policies) -> Section:
     pauses = " or ".join(PAUSE_WORDS.get(p, p) for p in ladder.pause_when) or "nothing"
     rules = [Rule(_step_text(s, policies.fees), str(s.source)) for s in ladder.steps]
+    rules += [Rule(f"Contact limit: {lim.describe()}; a contact over it waits.",
+                   str(lim.source)) for lim in ladder.contact_limits]
     return Section(title=f"Ladder '{ladder.name}'",
                    intro=f"Each open invoice stands on the last step it has reached; "
                          f"escalation pauses for {pauses}.",
