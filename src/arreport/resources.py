@@ -14,10 +14,16 @@ def templates_dir() -> Path:
     raise FileNotFoundError("arreport's templates are missing (reports/templates)")
 
 
-def letter_template(name: str, policies_folder: Path) -> Path | None:
-    """A step's `template: NAME`: the policies folder's own letter first, then the shipped one."""
-    for folder in (policies_folder / "templates" / "letters", templates_dir() / "letters"):
-        path = folder / f"{name}.html"
+def letter_template(name: str, policies_folder: Path, kind: str = "business") -> Path | None:
+    """A step's `template: NAME`: the policies folder's own letter first, then the shipped one.
+
+    For a consumer client, a `consumer/NAME.html` variant (plain wording) wins where present.
+    """
+    folders = [policies_folder / "templates" / "letters", templates_dir() / "letters"]
+    candidates = [f / f"{name}.html" for f in folders]
+    if kind == "consumer":
+        candidates = [f / "consumer" / f"{name}.html" for f in folders] + candidates
+    for path in candidates:
         if path.exists():
             return path
     return None

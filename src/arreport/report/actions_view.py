@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
 from ..compute.escalation import StepTable
 from ..pipeline import Report
+from ..resources import letter_template
 from . import format as fmt
 from .reasons import action_reasons, fee_reasons, hold_reasons
 from .view import client_slug
@@ -95,6 +97,7 @@ def build_actions_view(report: Report) -> ActionsView:
     acts = report.actions
     client_ids = report.ledger.client_ids()
     names = report.ledger.clients["name"].astype(str).to_numpy()
+    kinds = report.ledger.clients["kind"].fillna("business").astype(str).to_numpy()
     inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
     reasons = action_reasons(report)
     rows = []
@@ -127,9 +130,14 @@ def build_actions_view(report: Report) -> ActionsView:
             last.lines.append(line)
             totals[-1][-1] += amount
             continue
+        template = st.template or ""
+        if template and kinds[c] == "consumer":
+            path = letter_template(template, Path(report.policies.folder), "consumer")
+            if path is not None and path.parent.name == "consumer":
+                template += " (consumer wording)"
         group.actions.append(ClientAction(
             client_id=cid, name=str(names[c]), href=f"clients/{client_slug(cid)}.html",
-            step=st.id, when=st.when(), template=st.template or "", action=st.action or "",
+            step=st.id, when=st.when(), template=template, action=st.action or "",
             currency=currency, total="", lines=[line]))
         totals[-1].append(amount)
     for group, group_totals in zip(groups, totals, strict=True):
