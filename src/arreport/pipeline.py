@@ -21,7 +21,7 @@ from .compute.allocation import (
 )
 from .compute.escalation import actions, escalate, holds
 from .compute.fees import fees_due
-from .compute.terms import due_lines, unknown_segments
+from .compute.terms import discount_offers, due_lines, unknown_segments
 from .diagnostics import Diagnostic, InputError, did_you_mean, errors
 from .ledger.build import MAX_SHOWN, Ledger, load_ledger
 from .ledger.dates import to_day
@@ -94,7 +94,8 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
     currencies: list[str] = list(getattr(ledger, "currencies", [policies.currency]))
     lines = due_lines(ledger.invoices, ledger.clients, policies)
     docs = documents(ledger.payments, ledger.credit_notes, day)
-    alloc = allocate(ledger.invoices, lines, docs, day, len(currencies))
+    discount, deadline = discount_offers(ledger.invoices, ledger.clients, policies)
+    alloc = allocate(ledger.invoices, lines, docs, day, len(currencies), discount, deadline)
     bad = reconciliation_failures(alloc)
     if len(bad):
         raise ReconciliationError(

@@ -34,12 +34,14 @@ class Allocation:
     docs: one row per payment or credit note dated on or before A (kind, doc, client, cur, date,
       amount, applied, to_pool, reason).
     groups: one row per (client, cur) with any document or line (invoiced, paid, credited,
-      open, unapplied).
+      discounts, open, unapplied).
+    discounts: one row per early-payment discount taken (inv, doc: row in docs, amount).
     """
 
     lines: pd.DataFrame
     docs: pd.DataFrame
     groups: pd.DataFrame
+    discounts: pd.DataFrame | None = None
 
 
 def documents(payments: pd.DataFrame, credit_notes: pd.DataFrame, as_of: int) -> pd.DataFrame:
@@ -58,8 +60,14 @@ def documents(payments: pd.DataFrame, credit_notes: pd.DataFrame, as_of: int) ->
 
 
 def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as_of: int,
-             n_currencies: int) -> Allocation:
-    """Allocate `docs` (from `documents`) to the due `lines` of `invoices` as of day `as_of`."""
+             n_currencies: int, discount: np.ndarray | None = None,
+             deadline: np.ndarray | None = None) -> Allocation:
+    """Allocate `docs` (from `documents`) to the due `lines` of `invoices` as of day `as_of`.
+
+    `discount`/`deadline` (per invoice, from terms.discount_offers): a payment naming the
+    invoice, dated by the deadline, that leaves exactly the discount open settles it in full;
+    the difference is a discount taken, counted like a credit note.
+    """
     ncur = max(n_currencies, 1)
     inv_client = invoices["client"].to_numpy().astype(np.int64)
     inv_cur = invoices["cur"].to_numpy().astype(np.int64)
@@ -85,6 +93,8 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
 
     applied = np.zeros(len(docs), dtype=np.int64)
     ref_idx = np.flatnonzero(referenced)
+    discount_taken = np.zeros(len(inv_amount), dtype=np.int64)
+    discount_doc = np.full(len(inv_amount), -1, dtype=np.int64)
     if len(ref_idx):
         order = lexsort_with_ids([d_inv[ref_idx], d_date[ref_idx]],
                                  docs["doc_id"].iloc[ref_idx].reset_index(drop=True),
@@ -92,9 +102,21 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
         rows = ref_idx[order]
         keys = d_inv[rows]
         before = cumsum_before(keys, d_amount[rows])
+        if discount is not None and deadline is not None:
+            offer = discount[keys]
+            is_payment = docs["kind"].to_numpy()[rows] == 0
+            trigger = ((offer > 0) & is_payment & (d_date[rows] <= deadline[keys])
+                       & (before < inv_amount[keys])
+                       & (inv_amount[keys] - before - d_amount[rows] == offer))
+            earlier = cumsum_before(keys, trigger.astype(np.int64))
+            first = trigger & (earlier == 0)
+            # after the first such payment the discount counts as applied
+            before = before + np.where(earlier > 0, offer, 0)
+            discount_taken[keys[first]] = offer[first]
+            discount_doc[keys[first]] = rows[first]
         applied[rows] = np.clip(inv_amount[keys] - before, 0, d_amount[rows])
     to_pool = d_amount - applied
-    ref_applied = sum_by(d_inv[ref_idx], applied[ref_idx], len(inv_amount))
+    ref_applied = sum_by(d_inv[ref_idx], applied[ref_idx], len(inv_amount)) + discount_taken
 
     # --- due lines: referenced amounts fill each invoice's lines in due order ---------------
     li = lines["inv"].to_numpy().astype(np.int64)
@@ -149,6 +171,7 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     invoiced = sum_by(inv_group[inv_in], inv_amount[inv_in], n_groups)
     paid = sum_by(d_group[kind == 0], d_amount[kind == 0], n_groups)
     credited = sum_by(d_group[kind == 1], d_amount[kind == 1], n_groups)
+    discounts = sum_by(inv_group[inv_in], discount_taken[inv_in], n_groups)
     open_total = sum_by(l_group, open_amount, n_groups)
     present = np.zeros(n_groups, dtype=bool)
     present[l_group] = True
@@ -160,16 +183,20 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
         "invoiced": invoiced[gi],
         "paid": paid[gi],
         "credited": credited[gi],
+        "discounts": discounts[gi],
         "open": open_total[gi],
         "unapplied": unapplied[gi],
     })
-    return Allocation(lines=out_lines, docs=out_docs, groups=groups)
+    taken = np.flatnonzero(discount_taken > 0)
+    disc = pd.DataFrame({"inv": taken, "doc": discount_doc[taken],
+                         "amount": discount_taken[taken]})
+    return Allocation(lines=out_lines, docs=out_docs, groups=groups, discounts=disc)
 
 
 def reconciliation_failures(alloc: Allocation) -> pd.DataFrame:
-    """Groups where invoiced − paid − credited ≠ open − unapplied credit (a bug if any)."""
+    """Groups where invoiced − paid − credited − discounts ≠ open − unapplied (a bug if any)."""
     g = alloc.groups
-    lhs = g["invoiced"] - g["paid"] - g["credited"]
+    lhs = g["invoiced"] - g["paid"] - g["credited"] - (g["discounts"] if "discounts" in g else 0)
     rhs = g["open"] - g["unapplied"]
     return g.loc[lhs != rhs]
 

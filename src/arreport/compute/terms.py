@@ -54,12 +54,10 @@ def _percent_half_up(amount: np.ndarray, percent: Decimal) -> np.ndarray:
     return (2 * amount * num + den * 100) // (2 * den * 100)
 
 
-def due_lines(invoices: pd.DataFrame, clients: pd.DataFrame, policies: Policies) -> pd.DataFrame:
-    """One row per due line: the invoice's own due_date, else the date its terms give.
-
-    Columns: inv (invoice row), line (0, or 0 deposit / 1 balance), terms, terms_from,
-    due_date (day number), amount (the line's share, minor units).
-    """
+def invoice_terms(invoices: pd.DataFrame, clients: pd.DataFrame, policies: Policies
+                  ) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Per invoice: the code of its terms in the returned sorted names, and where they came
+    from (index into TERMS_FROM)."""
     n = len(invoices)
     cnames, corigin = client_terms(clients, policies)
     client = invoices["client"].to_numpy()
@@ -69,6 +67,36 @@ def due_lines(invoices: pd.DataFrame, clients: pd.DataFrame, policies: Policies)
     origin = np.where(has_own, 0, corigin[client] if n else 0).astype(np.int8)
     term_list = sorted(policies.terms)
     codes = pd.Categorical(names, categories=term_list).codes.astype(np.int64)
+    return codes, term_list, origin
+
+
+def discount_offers(invoices: pd.DataFrame, clients: pd.DataFrame, policies: Policies
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Per invoice: the early-payment discount (minor units, 0 when its terms have none),
+    percent of the amount rounded half-up, and the last day it may be taken."""
+    codes, term_list, _ = invoice_terms(invoices, clients, policies)
+    amount = invoices["amount"].to_numpy().astype(np.int64)
+    issue = invoices["issue_date"].to_numpy().astype(np.int64)
+    discount = np.zeros(len(invoices), dtype=np.int64)
+    deadline = np.full(len(invoices), np.iinfo(np.int64).min, dtype=np.int64)
+    for code, name in enumerate(term_list):
+        t = policies.terms[name]
+        if t.discount_percent is None:
+            continue
+        sel = codes == code
+        discount[sel] = _percent_half_up(amount[sel], t.discount_percent)
+        deadline[sel] = issue[sel] + int(t.discount_days or 0)
+    return discount, deadline
+
+
+def due_lines(invoices: pd.DataFrame, clients: pd.DataFrame, policies: Policies) -> pd.DataFrame:
+    """One row per due line: the invoice's own due_date, else the date its terms give.
+
+    Columns: inv (invoice row), line (0, or 0 deposit / 1 balance), terms, terms_from,
+    due_date (day number), amount (the line's share, minor units).
+    """
+    n = len(invoices)
+    codes, term_list, origin = invoice_terms(invoices, clients, policies)
     net = np.array([policies.terms[t].net_days for t in term_list], dtype=np.int64)
     eom = np.array([policies.terms[t].from_ == "end_of_month" for t in term_list])
     dom = np.array([policies.terms[t].day_of_next_month or 0 for t in term_list], dtype=np.int64)

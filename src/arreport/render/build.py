@@ -12,6 +12,7 @@ from ..report.policies_view import build_policies_view
 from ..report.tables import (
     actions_csv_table,
     aging_csv_table,
+    discounts_csv_table,
     fees_csv_table,
     holds_csv_table,
     open_items_table,
@@ -56,6 +57,7 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(actions_csv_table(report), stage / "data" / "actions.csv")
         write_table(holds_csv_table(report), stage / "data" / "holds.csv")
         write_table(fees_csv_table(report), stage / "data" / "fees.csv")
+        write_table(discounts_csv_table(report), stage / "data" / "discounts.csv")
         mark("data csv")
         for rel, text in pages.items():
             path = stage / rel

@@ -172,3 +172,47 @@ def fees_csv_table(report: Report) -> pa.Table:
         "amount": amounts_text(f["amount"].to_numpy(), cur, report.currencies),
         "reason": pa.array(fee_reasons(report), pa.string()),
     })
+
+
+def discounts_csv_table(report: Report) -> pa.Table:
+    """data/discounts.csv: early-payment discounts taken (client_id, invoice_id, currency,
+    payment_id, date, discount, reason), sorted by client_id and invoice_id."""
+    from ..compute.terms import invoice_terms
+    from ..ledger.dates import from_day
+
+    d = report.allocation.discounts
+    if d is None:
+        d = pd.DataFrame({"inv": [], "doc": [], "amount": []})
+    inv = d["inv"].to_numpy().astype(np.int64)
+    invoices = report.ledger.invoices
+    docs = report.allocation.docs
+    codes, names, _ = invoice_terms(invoices, report.ledger.clients, report.policies)
+    cur = invoices["cur"].to_numpy().astype(np.int64)[inv]
+    doc_rows = d["doc"].to_numpy().astype(np.int64)
+    reasons = []
+    for k in range(len(d)):
+        terms = report.policies.terms[names[int(codes[inv[k]])]]
+        currency = report.currencies[int(cur[k])]
+        paid = int(docs["amount"].iat[int(doc_rows[k])])
+        day = int(docs["date"].iat[int(doc_rows[k])])
+        total = int(invoices["amount"].iat[int(inv[k])])
+        reasons.append(
+            f"{terms.source} {terms.name}: paid {money.format_amount(paid, currency)} on "
+            f"{from_day(day).isoformat()} (within {terms.discount_days} days of "
+            f"{from_day(int(invoices['issue_date'].iat[int(inv[k])])).isoformat()}); "
+            f"{terms.discount_percent}% of {money.format_amount(total, currency)} = "
+            f"{money.format_amount(int(d['amount'].iat[k]), currency)} {currency}")
+    client_ids = report.ledger.client_ids()
+    table = pa.table({
+        "client_id": pa.array(client_ids[invoices["client"].to_numpy()[inv]].astype(str),
+                              pa.string()),
+        "invoice_id": pa.array(invoices["invoice_id"].to_numpy(dtype=object)[inv].astype(str),
+                               pa.string()),
+        "currency": pa.array(np.array(report.currencies, dtype=object)[cur], pa.string()),
+        "payment_id": pa.array(docs["doc_id"].to_numpy(dtype=object)[doc_rows].astype(str),
+                               pa.string()),
+        "date": dates_text(docs["date"].to_numpy()[doc_rows]),
+        "discount": amounts_text(d["amount"].to_numpy(), cur, report.currencies),
+        "reason": pa.array(reasons, pa.string()),
+    })
+    return table.sort_by([("client_id", "ascending"), ("invoice_id", "ascending")])
