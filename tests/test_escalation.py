@@ -1169,3 +1169,50 @@ def test_contact_limits_hold_back_contacts_with_consumers_only(
     # As of 2024-03-15: I1, I2, I5 are 14 days past due (call); I3, I4 4 days (nudge).
     rows = action_rows(compute_report(ledger, date(2024, 3, 15), policies))
     assert [(r[0], r[2]) for r in rows] == [("B1", "call"), ("P2", "call"), ("P4", "nudge")]
+
+
+def test_a_stop_hold_step_ends_the_hold_its_ladder_set(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies,
+        compute_report: ComputeReport) -> None:
+    policies = tmp_policies(escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: hold, at: 30, action: hold_shipments}
+              - {id: handed_over, at: 90, channel: agency, action: stop_hold}
+    """)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+        I2,C2,2024-01-01,2023-11-01,100.00
+    """)
+    held = [row[0] for row in hold_rows(compute_report(ledger, date(2024, 3, 15), policies))]
+    assert held == ["C1"]
+
+
+def test_plans_csv_reports_installments_due_paid_and_status(
+        tmp_ledger: TmpLedger, compute_report: ComputeReport) -> None:
+    from arreport.report.tables import plans_csv_table
+
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,300.00
+        I2,C2,2024-01-01,2024-01-31,300.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-03-01,100.00,I1
+        P2,C1,2024-03-31,100.00,I1
+        P3,C2,2024-03-01,100.00,I2
+        P4,C2,2024-04-02,100.00,I2
+    """, payment_plans="""
+        plan_id,client_id,start,installments,every_days,amount,invoice_ids
+        PL1,C1,2024-03-01,3,30,100.00,I1
+        PL2,C2,2024-03-01,3,30,100.00,I2
+    """)
+    report = compute_report(ledger, date(2024, 4, 15)).report
+    assert csv_text(plans_csv_table(report)).decode("utf-8").splitlines() == [
+        "plan_id,client_id,currency,installments,installments_due,amount_due,paid,status,"
+        "first_missed,invoice_ids",
+        "PL1,C1,USD,3,2,200.00,200.00,kept,,I1",
+        "PL2,C2,USD,3,2,200.00,200.00,broken,2024-03-31,I2",
+    ]

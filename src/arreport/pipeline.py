@@ -19,7 +19,7 @@ from .compute.allocation import (
     documents,
     reconciliation_failures,
 )
-from .compute.escalation import actions, escalate, holds
+from .compute.escalation import actions, escalate, holds, plan_status
 from .compute.fees import fees_due
 from .compute.terms import discount_offers, due_lines, unknown_segments
 from .diagnostics import Diagnostic, InputError, did_you_mean, errors
@@ -48,6 +48,7 @@ class Report:
     actions: pd.DataFrame  # one row per invoice and step due today
     holds: pd.DataFrame  # clients on hold and why
     fees: pd.DataFrame  # fees and interest due on A, not yet invoiced
+    plans: pd.DataFrame  # payment plans started by A: due, paid, broken, covers
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -118,6 +119,7 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
                   holds=holds(escalated, ledger.clients, policies, currencies),
                   fees=fees_due(escalated, todays, ledger.invoices, ledger.clients,
                                 ledger.contacts, policies, currencies, day),
+                  plans=plan_status(ledger.plans, ledger.payments, ledger.invoices, day),
                   diagnostics=diags)
 
 

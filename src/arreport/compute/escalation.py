@@ -373,16 +373,21 @@ def holds(escalated: pd.DataFrame, clients: pd.DataFrame, policies: Policies,
     ladder's hold step, global number), by_limit."""
     table = StepTable.of(policies)
     hold_order = np.full(len(table.ladders) + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    stop_order = np.full(len(table.ladders) + 1, np.iinfo(np.int64).max, dtype=np.int64)
     hold_global = np.full(len(table.ladders) + 1, -1, dtype=np.int64)
     for g, (lad_obj, st) in enumerate(table.steps):
         code = table.code(lad_obj.name)
         if st.action == "hold_shipments" and st.order < hold_order[code]:
             hold_order[code] = st.order
             hold_global[code] = g
+        if st.action == "stop_hold" and st.order < stop_order[code]:
+            stop_order[code] = st.order
     lad = escalated["ladder"].to_numpy().astype(np.int64)
     lad_idx = np.where(lad >= 0, lad, len(table.ladders))
-    on_hold_step = (escalated["step"].to_numpy() >= 0) & (
-        escalated["step_order"].to_numpy() >= hold_order[lad_idx])
+    order = escalated["step_order"].to_numpy()
+    # a step with action stop_hold (say, handed to an agency) ends the hold its ladder set
+    on_hold_step = (escalated["step"].to_numpy() >= 0) & (order >= hold_order[lad_idx]) & (
+        order < stop_order[lad_idx])
     n_clients = len(clients)
     client = escalated["client"].to_numpy().astype(np.int64)
     # the furthest-escalated item on a hold step, per client

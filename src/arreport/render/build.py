@@ -16,6 +16,7 @@ from ..report.tables import (
     fees_csv_table,
     holds_csv_table,
     open_items_table,
+    plans_csv_table,
 )
 from ..report.view import build_view
 from .csvfiles import write_table
@@ -58,6 +59,7 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(holds_csv_table(report), stage / "data" / "holds.csv")
         write_table(fees_csv_table(report), stage / "data" / "fees.csv")
         write_table(discounts_csv_table(report), stage / "data" / "discounts.csv")
+        write_table(plans_csv_table(report), stage / "data" / "plans.csv")
         mark("data csv")
         for rel, text in pages.items():
             path = stage / rel

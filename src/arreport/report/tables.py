@@ -216,3 +216,34 @@ def discounts_csv_table(report: Report) -> pa.Table:
         "reason": pa.array(reasons, pa.string()),
     })
     return table.sort_by([("client_id", "ascending"), ("invoice_id", "ascending")])
+
+
+def plans_csv_table(report: Report) -> pa.Table:
+    """data/plans.csv: plan_id, client_id, currency, installments, installments_due,
+    amount_due, paid, status (kept|broken), first_missed, invoice_ids; by plan_id."""
+    st = report.plans
+    plans = report.ledger.plans
+    rows = st["plan"].to_numpy().astype(np.int64) if len(st) else np.zeros(0, np.int64)
+    cur = plans["cur"].to_numpy().astype(np.int64)[rows] if len(rows) else rows
+    amount = plans["amount"].to_numpy().astype(np.int64)[rows] if len(rows) else rows
+    due_n = st["due"].to_numpy().astype(np.int64) if len(st) else rows
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    covers = [" ".join(str(inv_ids[i]) for i in c) for c in st["covers"]] if len(st) else []
+    broken = st["broken"].to_numpy().astype(bool) if len(st) else np.zeros(0, bool)
+    table = pa.table({
+        "plan_id": pa.array(plans["plan_id"].to_numpy(dtype=object)[rows].astype(str),
+                            pa.string()),
+        "client_id": pa.array(plans["client_id"].to_numpy(dtype=object)[rows].astype(str),
+                              pa.string()),
+        "currency": pa.array(np.array(report.currencies, dtype=object)[cur], pa.string()),
+        "installments": pa.array(plans["installments"].to_numpy().astype(np.int64)[rows]),
+        "installments_due": pa.array(due_n),
+        "amount_due": amounts_text(due_n * amount, cur, report.currencies),
+        "paid": amounts_text(st["paid"].to_numpy().astype(np.int64) if len(st) else rows, cur,
+                             report.currencies),
+        "status": pa.array(np.where(broken, "broken", "kept").astype(str), pa.string()),
+        "first_missed": dates_text(st["first_missed"].to_numpy().astype(np.int64)
+                                   if len(st) else rows),
+        "invoice_ids": pa.array(covers, pa.string()),
+    })
+    return table.sort_by([("plan_id", "ascending")])
