@@ -64,6 +64,7 @@ class ItemRow:
     bucket: str
     disputed: bool
     overdue: bool
+    paused: str = ""  # "payment plan", "promise to pay" or ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,9 @@ class ClientView:
     terms: str
     currencies: list[ClientCurrency]
     has_statement: bool
+    credit: str = ""  # "limit $10,000.00 · 124% used", or ""
+    hold: str = ""  # why the client is on hold, or ""
+    actions: list[str] = field(default_factory=list)  # today's steps: "INV-1: formal_notice"
 
 
 @dataclass(frozen=True)
@@ -181,14 +185,18 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
     opens = [fmt.amount(v, cur_names[c]) for v, c in zip(it["open_amount"].to_numpy().tolist(),
                                                            it_cur.tolist(), strict=True)]
     dpd = it["days_past_due"].to_numpy().tolist()
+    pause_words = {"payment_plan": "payment plan", "promised": "promise to pay"}
+    paused_col = (report.escalated["paused"].to_numpy()[order].tolist()
+                  if "paused" in report.escalated else [""] * len(it))
     rows_all = [
         ItemRow(invoice_id=str(inv), issue_date=fmt.day(iss), due_date=fmt.day(due), amount=am,
                 open_amount=op, days_past_due=d, bucket=labels[b], disputed=bool(dis),
-                overdue=d > 0)
-        for inv, iss, due, am, op, d, b, dis in zip(
+                overdue=d > 0, paused=pause_words.get(str(pz), ""))
+        for inv, iss, due, am, op, d, b, dis, pz in zip(
             it["invoice_id"].to_numpy(dtype=object).tolist(), it["issue_date"].to_numpy().tolist(),
             it["due_date"].to_numpy().tolist(), amounts, opens, dpd,
-            it["bucket"].to_numpy().tolist(), it["disputed"].to_numpy().tolist(), strict=True)
+            it["bucket"].to_numpy().tolist(), it["disputed"].to_numpy().tolist(), paused_col,
+            strict=True)
     ]
     # item rows per (client, cur): start/stop offsets in the sorted list
     key_items = it_client.astype(np.int64) * len(cur_names) + it_cur
@@ -206,6 +214,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
                  else [""] * len(it))
     info = {c: clients[c].to_numpy(dtype=object).tolist()
             for c in ("address", "contact", "email", "segment", "kind")}
+    credit_text, hold_text, action_text = _client_status(report)
     client_views: list[ClientView] = []
     i = 0
     while i < len(tab):
@@ -228,7 +237,9 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             contact=_text(info["contact"][c]), email=_text(info["email"][c]),
             segment=_text(info["segment"][c]), kind=_text(info["kind"][c]),
             terms=terms_col[first_item] if first_item >= 0 else "", currencies=ccs,
-            has_statement=any(cc.total_minor > 0 for cc in ccs)))
+            has_statement=any(cc.total_minor > 0 for cc in ccs),
+            credit=credit_text.get(c, ""), hold=hold_text.get(c, ""),
+            actions=action_text.get(c, [])))
         i = j
 
     warns = [d for d in report.diagnostics if d.severity == "warning"]
@@ -237,6 +248,38 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
         as_of=fmt.date(report.as_of), as_of_iso=report.as_of.isoformat(),
         currencies=cur_views, clients=client_views,
         warnings=[_warning_text(d) for d in warns[:max_warnings]], warning_count=len(warns))
+
+
+def _client_status(report: Report) -> tuple[dict[int, str], dict[int, str], dict[int, list[str]]]:
+    """Per client code: credit-limit usage, hold reason and today's actions, as text."""
+    from .reasons import hold_reasons, step_names
+
+    clients = report.ledger.clients
+    credit: dict[int, str] = {}
+    limits = clients["credit_limit"]
+    has = np.flatnonzero(limits.notna().to_numpy())
+    if len(has):
+        esc = report.escalated
+        ccur = clients["cur"].to_numpy().astype(np.int64)
+        same = esc["cur"].to_numpy() == ccur[esc["client"].to_numpy()]
+        owed = pd.Series(esc["open_amount"].to_numpy()[same]).groupby(
+            esc["client"].to_numpy()[same]).sum()
+        for c in has.tolist():
+            cur = report.currencies[int(ccur[c])]
+            limit = int(limits.iat[c])
+            used = int(owed.get(c, 0))
+            pct = f" · {used * 100 // limit}% used" if limit > 0 else ""
+            credit[c] = f"limit {fmt.amount(limit, cur)}{pct}"
+    holds = report.holds
+    reasons = hold_reasons(report)
+    hold = {int(c): reasons[k] for k, c in enumerate(holds["client"].tolist())}
+    acts = report.actions
+    ids, _, _ = step_names(report, acts["step"].to_numpy().astype(np.int64))
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    actions: dict[int, list[str]] = {}
+    for c, inv, step in zip(acts["client"].tolist(), acts["inv"].tolist(), ids, strict=True):
+        actions.setdefault(int(c), []).append(f"{inv_ids[inv]}: {step}")
+    return credit, hold, actions
 
 
 def _warning_text(d: Diagnostic) -> str:
