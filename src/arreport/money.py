@@ -105,9 +105,12 @@ def format_minor_units(values: np.ndarray, places: np.ndarray | int) -> np.ndarr
 
 
 def format_amount(minor: int, currency: str) -> str:
-    """One amount as plain text, e.g. 123450 USD -> '1234.50'."""
+    """One amount as plain text, e.g. 123450 USD -> '1234.50' (plain integer arithmetic)."""
     places = decimals(currency)
-    return str(format_minor_units(np.array([minor]), places)[0])
+    value = int(minor)
+    sign = "-" if value < 0 else ""
+    units, frac = divmod(abs(value), 10**places)
+    return f"{sign}{units}.{frac:0{places}d}" if places else f"{sign}{units}"
 
 
 def to_decimal(minor: int, currency: str) -> Decimal:

@@ -89,7 +89,11 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     ids = p["invoice_ids"].fillna("").astype(str).str.split(r"[\s,;]+", regex=True)
     named = ids.explode().rename("invoice_id").reset_index().rename(columns={"index": "plan"})
     named = named.loc[named["invoice_id"].astype(str) != ""]
-    pays = payments.loc[payments["date"].to_numpy() <= as_of,
+    # only the plan clients' payments and invoices matter: cut both down by integer codes
+    # before any work on invoice id text
+    plan_clients = np.unique(p["client"].to_numpy())
+    pays = payments.loc[(payments["date"].to_numpy() <= as_of)
+                        & np.isin(payments["client"].to_numpy(), plan_clients),
                         ["client", "date", "amount", "invoice_id"]].copy()
     pays["invoice_id"] = pays["invoice_id"].astype(object)
     by_invoice = named.merge(pays, on="invoice_id", how="inner")
@@ -116,7 +120,8 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     out["first_missed"] = out["plan"].map(missed).fillna(NO_DATE).astype(np.int64)
     out["broken"] = out["first_missed"] != NO_DATE
     # covered invoice rows
-    inv_pos = pd.Series(np.arange(len(invoices)), index=invoices["invoice_id"].astype(object))
+    mine = np.flatnonzero(np.isin(invoices["client"].to_numpy(), plan_clients))
+    inv_pos = pd.Series(mine, index=invoices["invoice_id"].iloc[mine].astype(object))
     inv_pos = inv_pos[~inv_pos.index.duplicated()]
     named_rows = named.assign(inv=named["invoice_id"].map(inv_pos)).dropna(subset=["inv"])
     covers = named_rows.groupby("plan")["inv"].apply(lambda s: sorted(int(v) for v in s))

@@ -76,7 +76,8 @@ def _preset_rate_units(policies: Policies, preset: str, due: np.ndarray) -> np.n
 
 
 def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.Series,
-                  inv_ids: np.ndarray, invoiced_refs: pd.Series, currencies: list[str],
+                  inv_ids: np.ndarray, invoiced_refs: dict[tuple[str, int], int],
+                  currencies: list[str],
                   cols: list[str]) -> pd.DataFrame:
     """The fixed sum per overdue invoice: EUR 40 (EU); GBP 40 / 70 / 100 by debt (UK)."""
     per_inv = lines.groupby("inv", as_index=False).agg(
@@ -92,8 +93,8 @@ def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.S
                           np.where(base < 10_000 * unit, 70 * unit, 100 * unit))
     per_inv["amount"] = amount
     rule = f"{name}-compensation"
-    ids = rule + ":" + pd.Series(inv_ids[per_inv["inv"].to_numpy()]).astype(str)
-    per_inv = per_inv.loc[~ids.isin(invoiced_refs.index).to_numpy()].copy()
+    done = [(rule, i) in invoiced_refs for i in per_inv["inv"].tolist()]
+    per_inv = per_inv.loc[~np.array(done, dtype=bool)].copy()
     per_inv["rule"] = rule
     per_inv["kind"] = "compensation"
     per_inv["step"] = -1
@@ -101,6 +102,31 @@ def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.S
     per_inv["date"] = per_inv["due"] + 1
     per_inv["rate"] = 0
     return per_inv[cols + ["rate"]]
+
+
+NO_SINCE = np.iinfo(np.int64).min
+
+
+def _invoiced_fees(invoices: pd.DataFrame) -> dict[tuple[str, int], int]:
+    """(rule, invoice row) -> issue day of the latest invoices.csv row whose reference is the
+    fee id RULE:INVOICE_ID. Only references holding a ':' are looked at, so a ledger full of
+    purchase-order references costs one vectorised scan."""
+    ref = invoices["reference"]
+    has = ref.str.contains(":", regex=False, na=False).to_numpy(dtype=bool)
+    if not has.any():
+        return {}
+    inv_pos = pd.Series(np.arange(len(invoices)), index=invoices["invoice_id"].astype(object))
+    inv_pos = inv_pos[~inv_pos.index.duplicated()]
+    out: dict[tuple[str, int], int] = {}
+    issue = invoices["issue_date"].to_numpy()
+    for row in np.flatnonzero(has).tolist():  # the few invoices that invoice a fee
+        rule, _, invoice_id = str(ref.iat[row]).partition(":")
+        target = inv_pos.get(invoice_id)
+        if target is None:
+            continue
+        key = (rule, int(target))
+        out[key] = max(out.get(key, NO_SINCE), int(issue[row]))
+    return out
 
 
 def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.ndarray]:
@@ -141,10 +167,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     table = StepTable.of(policies)
     allowed = allowed_rules(clients, policies)
     lad_of_client, excluded_client = client_ladders(clients, policies)
-    reference = invoices["reference"].astype(object).to_numpy()
-    invoiced_refs = pd.Series(invoices["issue_date"].to_numpy(), index=reference)
-    invoiced_refs = invoiced_refs[pd.notna(invoiced_refs.index)]
-    invoiced_refs = invoiced_refs.groupby(level=0).max()  # the latest invoicing row
+    invoiced_refs = _invoiced_fees(invoices)
     inv_ids = invoices["invoice_id"].astype(object).to_numpy()
 
     esc = escalated
@@ -181,9 +204,10 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
             ok = np.array([allowed[r][k] for r, k in zip(c["rule"].tolist(),
                                                          c["client"].tolist(), strict=True)])
             c = c.loc[ok]
-        c["fee_id"] = c["rule"] + ":" + pd.Series(inv_ids[c["inv"].to_numpy()],
-                                                  index=c.index).astype(str)
-        c = c.loc[~c["fee_id"].isin(invoiced_refs.index)]
+        if invoiced_refs:
+            done = [(r, i) in invoiced_refs for r, i in zip(c["rule"].tolist(),
+                                                             c["inv"].tolist(), strict=True)]
+            c = c.loc[~np.array(done, dtype=bool)]
         amounts = np.zeros(len(c), dtype=np.int64)
         for name in c["rule"].unique():
             sel = (c["rule"] == name).to_numpy()
@@ -214,10 +238,10 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         due = lines["due_date"].to_numpy().astype(np.int64)
         lines["rate"] = (_rate_units(fee.annual_percent, len(lines)) if fee.preset is None
                          else _preset_rate_units(policies, fee.preset, due))
-        fee_ids = name + ":" + pd.Series(inv_ids[lines["inv"].to_numpy()],
-                                         index=lines.index).astype(str)
-        since = fee_ids.map(invoiced_refs)
-        start = np.where(since.notna(), since.fillna(0).to_numpy().astype(np.int64), due)
+        since = np.array([invoiced_refs.get((name, i), NO_SINCE)
+                          for i in lines["inv"].tolist()], dtype=np.int64) \
+            if invoiced_refs else np.full(len(lines), NO_SINCE, dtype=np.int64)
+        start = np.where(since != NO_SINCE, since, due)
         lines["days"] = np.maximum(as_of - start, 0)
         # exact Python integers: open × days × rate can pass 2**63 for large debts
         lines["weighted"] = (lines["open_amount"].to_numpy().astype(object)

@@ -14,6 +14,7 @@ from . import format as fmt
 from .reasons import action_reasons, fee_reasons, hold_reasons
 from .view import client_slug
 
+MAX_FEES_SHOWN = 500
 CHANNEL_TEXT = {"email": "Emails", "letter": "Letters", "phone": "Calls", "sms": "Text messages",
                 "agency": "Agency referrals", "legal": "Legal referrals",
                 "internal": "Internal", "": "Account actions"}
@@ -87,6 +88,7 @@ class ActionsView:
     holds: list[HoldRow]
     fees: list[FeeRow]
     fee_totals: list[str]
+    fee_count: int
     held_back: list[HeldRow]
     count: int
     clients: int
@@ -158,6 +160,11 @@ def build_actions_view(report: Report) -> ActionsView:
     holds.sort(key=lambda r: r.client_id)
     f = report.fees
     freasons = fee_reasons(report)
+    fee_count = len(f)
+    # the page lists the largest charges; data/fees.csv holds every one
+    shown = np.sort(np.argsort(-f["amount"].to_numpy(), kind="stable")[:MAX_FEES_SHOWN])
+    freasons = [freasons[k] for k in shown.tolist()]
+    f = f.iloc[shown]
     fees = [FeeRow(client_id=str(client_ids[c]), name=str(names[c]),
                    href=f"clients/{client_slug(str(client_ids[c]))}.html",
                    invoice_id=str(inv_ids[i]), rule=rule, date=fmt.day(d),
@@ -165,8 +172,10 @@ def build_actions_view(report: Report) -> ActionsView:
             for k, (c, i, cur, rule, d, a) in enumerate(zip(
                 f["client"].tolist(), f["inv"].tolist(), f["cur"].tolist(), f["rule"].tolist(),
                 f["date"].tolist(), f["amount"].tolist(), strict=True))]
-    fee_totals = [fmt.amount(int(f.loc[f["cur"] == code, "amount"].sum()), cur)
-                  for code, cur in enumerate(report.currencies) if (f["cur"] == code).any()]
+    all_fees = report.fees
+    fee_totals = [fmt.amount(int(all_fees.loc[all_fees["cur"] == code, "amount"].sum()), cur)
+                  for code, cur in enumerate(report.currencies)
+                  if (all_fees["cur"] == code).any()]
     esc = report.escalated
     hb = esc.loc[esc["held_back"].astype(str).to_numpy() != ""] if "held_back" in esc else esc[:0]
     hb = hb.drop_duplicates(["inv", "step"])
@@ -178,6 +187,7 @@ def build_actions_view(report: Report) -> ActionsView:
                                  hb["step"].tolist(), hb["held_back"].tolist(), strict=True)),
         key=lambda r: (r.client_id, r.invoice_id))
     return ActionsView(groups=groups, holds=holds, fees=fees, fee_totals=fee_totals,
+                       fee_count=fee_count,
                        held_back=held_back,
                        count=len(acts),
                        clients=int(len(np.unique(acts["client"].to_numpy()))))

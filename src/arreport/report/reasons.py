@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -28,6 +29,10 @@ def _when(days_past_due: int, at: int) -> str:
 
 def action_reasons(report: Report) -> list[str]:
     """`escalation.yaml:11 formal_notice: 35 days past due ≥ 30; balance 60.00 USD`."""
+    return _cached(report, "actions", lambda: _action_reasons(report))
+
+
+def _action_reasons(report: Report) -> list[str]:
     table = StepTable.of(report.policies)
     acts = report.actions
     clients = report.ledger.clients
@@ -55,31 +60,50 @@ def action_reasons(report: Report) -> list[str]:
     return out
 
 
+def _cached(report: Report, key: str, make: Callable[[], list[str]]) -> list[str]:
+    """Reasons are read by several pages and CSVs; compute each list once per report."""
+    cache: dict[str, list[str]] = report.__dict__.setdefault("_reasons", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def hold_reasons(report: Report) -> list[str]:
+    return _cached(report, "holds", lambda: _hold_reasons(report))
+
+
+def _hold_reasons(report: Report) -> list[str]:
     table = StepTable.of(report.policies)
     h = report.holds
-    inv_ids = report.ledger.invoices["invoice_id"]
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
     esc = report.escalated
+    dpd_of = pd.Series(esc["days_past_due"].to_numpy()).groupby(
+        esc["inv"].to_numpy()).max().to_dict()
     out = []
-    for _, row in h.iterrows():  # one row per held client
+    for by_step, step, by_limit, bal, lim, cur in zip(
+            h["by_step"].tolist(), h["step"].tolist(), h["by_limit"].tolist(),
+            h["balance"].tolist(), h["limit"].tolist(), h["cur"].tolist(), strict=True):
         parts = []
-        currency = report.currencies[int(row["cur"])]
-        if row["by_step"] >= 0:
-            _, st = table.steps[int(row["step"])]
-            sel = (esc["inv"].to_numpy() == row["by_step"])
-            dpd = int(esc["days_past_due"].to_numpy()[sel].max()) if sel.any() else 0
-            parts.append(f"{st.source} {st.id}: {inv_ids.iat[int(row['by_step'])]} "
-                         f"{dpd} days past due ≥ {st.at} (hold_shipments)")
-        if row["by_limit"]:
-            usage = int(row["balance"]) * 100 // max(int(row["limit"]), 1)
-            parts.append(f"credit limit: balance {_amount(row['balance'], currency)} > limit "
-                         f"{_amount(row['limit'], currency)} ({usage}%)")
+        currency = report.currencies[int(cur)]
+        if by_step >= 0:
+            _, st = table.steps[int(step)]
+            parts.append(f"{st.source} {st.id}: {inv_ids[int(by_step)]} "
+                         f"{_days(int(dpd_of.get(by_step, 0)))} past due ≥ {st.at} "
+                         "(hold_shipments)")
+        if by_limit:
+            usage = int(bal) * 100 // max(int(lim), 1)
+            parts.append(f"credit limit: balance {_amount(bal, currency)} > limit "
+                         f"{_amount(lim, currency)} ({usage}%)")
         out.append("; ".join(parts))
     return out
 
 
 def fee_reasons(report: Report) -> list[str]:
-    """`escalation.yaml:15 late_fee: formal_notice (escalation.yaml:11) on 2026-06-30; ...`."""
+    """`escalation.yaml:15 late_fee: step formal_notice (escalation.yaml:11) on ...`."""
+    return _cached(report, "fees", lambda: _fee_reasons(report))
+
+
+def _fee_reasons(report: Report) -> list[str]:
     from ..ledger.dates import from_day
 
     table = StepTable.of(report.policies)
