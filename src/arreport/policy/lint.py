@@ -62,7 +62,7 @@ def _lint_ladder(ladder: Ladder, file: str) -> list[Diagnostic]:
                       None)
         if shadow is not None:
             out.append(Diagnostic("warning", file, st.source.line, None,
-                                  f"ladders.{ladder.name}.{st.id}",
+                                  f"ladders.{ladder.name}.steps[{st.index}]",
                                   f"step {st.id} can never fire: {shadow.id} is on the same day "
                                   "with no conditions and comes later",
                                   "give it a different at, or conditions to the later step"))

@@ -87,18 +87,26 @@ def _describe(err: Any, doc: Located, schema: dict[str, Any]) -> tuple[str, str]
         return f"unknown key '{path[-1]}'", did_you_mean(str(path[-1]), keys)
     if code == cerberus.errors.REQUIRED_FIELD.code:
         return f"missing required key '{path[-1]}'", ""
+    words = {"string": "a name or text", "integer": "a whole number",
+             "money": "an amount such as 25.00", "dict": "a mapping", "list": "a list",
+             "boolean": "true or false"}
+    if code == cerberus.errors.NOT_NULLABLE.code:
+        rule = (_schema_at(schema, path[:-1]) or {}).get(path[-1], {}) if path else {}
+        types = rule.get("type", []) if isinstance(rule, dict) else []
+        types = types if isinstance(types, list) else [types]
+        want = " or ".join(words.get(str(t), str(t)) for t in types) or "a value"
+        return f"expected {want}, got an empty value (YAML null)", "fill it in or remove the key"
     if code == cerberus.errors.BAD_TYPE.code:
-        expected = err.constraint
-        want = " or ".join(expected) if isinstance(expected, list) else expected
-        want = {"string": "a name or text", "integer": "a whole number",
-                "money": "a number such as 25.00", "dict": "a mapping", "list": "a list",
-                "boolean": "true or false"}.get(want, want)
+        expected = err.constraint if isinstance(err.constraint, list) else [err.constraint]
+        want = " or ".join(words.get(str(e), str(e)) for e in expected)
+        wants_text = "string" in expected
         if implicit is not None and isinstance(value, bool | type(None)):
             kind = "a boolean" if isinstance(value, bool) else "null"
             return (f"expected {want}, got '{implicit}' which YAML reads as {kind}",
-                    f"quote it: '{implicit}'")
+                    f"quote it: '{implicit}'" if wants_text else "")
         if implicit is not None:
-            return f"expected {want}, got the number {implicit}", f"quote it: '{implicit}'"
+            return (f"expected {want}, got the number {implicit}",
+                    f"quote it: '{implicit}'" if wants_text else "")
         return f"expected {want}, got '{value}'", ""
     if code == cerberus.errors.UNALLOWED_VALUE.code:
         allowed = [str(a) for a in err.constraint]
@@ -141,8 +149,8 @@ class _Reader:
         try:
             doc = load(text)
         except YamlProblem as exc:
-            self.diags.append(Diagnostic("error", shown, exc.line, exc.column, "", exc.message,
-                                         exc.hint))
+            self.diags.append(Diagnostic("error", shown, exc.line, exc.column,
+                                         _dotted(exc.path), exc.message, exc.hint))
             return {}
         self.docs[name] = doc
         if not isinstance(doc.data, dict):
@@ -170,6 +178,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     rd = _Reader(folder)
     raw = {name: rd.read(name, sch) for name, sch in S.FILES.items()}
     if any(d.severity == "error" for d in rd.diags):
+        _references_despite_errors(rd, raw)
         return None, rd.diags
     t = raw["terms.yaml"]
     terms: dict[str, Terms] = {}
@@ -201,7 +210,9 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
                   source=rd.source("terms.yaml", ("aging",)))
 
     fees = _fees(rd, raw["escalation.yaml"].get("fees") or {})
-    ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fees, folder)
+    segment_names = set((raw["segments.yaml"].get("segments") or {}).keys())
+    ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fees, folder,
+                           segment_names)
     ladders = set(ladder_objs)
     seg = raw["segments.yaml"]
 
@@ -237,6 +248,34 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     return policies, rd.diags
 
 
+def _references_despite_errors(rd: _Reader, raw: dict[str, Any]) -> None:
+    """When a file fails its schema, still check segments.yaml's references against the
+    names the other files declare, so one run reports mistakes in every file."""
+    seg = raw.get("segments.yaml") or {}
+    if not seg:
+        return
+
+    def names(file: str, key: str) -> set[str]:
+        doc = rd.docs.get(file)
+        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+        value = data.get(key)
+        return set(value) if isinstance(value, dict) else set()
+
+    ladders = names("escalation.yaml", "ladders")
+    terms = names("terms.yaml", "terms") or {"net30"}
+    entries: list[tuple[tuple[str | int, ...], Any]] = [(("default",), seg.get("default") or {})]
+    entries += [(("segments", k), v or {}) for k, v in (seg.get("segments") or {}).items()]
+    entries += [(("clients", k), v or {}) for k, v in (seg.get("clients") or {}).items()]
+    for path, spec in entries:
+        if spec.get("terms") is not None and spec["terms"] not in terms:
+            rd.error("segments.yaml", path + ("terms",), f"unknown terms '{spec['terms']}'",
+                     did_you_mean(spec["terms"], terms) or f"defined: {', '.join(sorted(terms))}")
+        if spec.get("ladder") is not None and ladders and spec["ladder"] not in ladders:
+            rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
+                     did_you_mean(spec["ladder"], ladders) or
+                     f"defined: {', '.join(sorted(ladders))}")
+
+
 def _money(value: Any) -> PolicyMoney | None:
     if value is None:
         return None
@@ -246,10 +285,18 @@ def _money(value: Any) -> PolicyMoney | None:
     return PolicyMoney(bare=Decimal(value))
 
 
+def _non_negative(rd: _Reader, path: tuple[str | int, ...], value: Any) -> None:
+    """A bare policy amount must not be negative (per-currency ones are checked by schema)."""
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
+        rd.error("escalation.yaml", path, f"{value} is negative", "amounts are ≥ 0")
+
+
 def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
     out = {}
     for name, f in spec.items():
         path = ("fees", name)
+        for key in ("flat", "min", "max"):
+            _non_negative(rd, path + (key,), f.get(key))
         if not any(k in f for k in ("flat", "percent", "annual_percent", "preset")):
             rd.error("escalation.yaml", path,
                      "a fee needs flat, percent, annual_percent or preset")
@@ -294,8 +341,8 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
     return out
 
 
-def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Path
-             ) -> dict[str, Ladder]:
+def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Path,
+             segment_names: set[str]) -> dict[str, Ladder]:
     out = {}
     for name, lad in spec.items():
         raw_steps = list(enumerate(lad.get("steps") or []))
@@ -311,6 +358,15 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Pa
                 rd.error("escalation.yaml", path + ("fee",), f"unknown fee '{st['fee']}'",
                          did_you_mean(st["fee"], fees) or
                          (f"defined: {', '.join(fees)}" if fees else "define it under fees:"))
+            segs = st.get("segment")
+            for seg_name in ([segs] if isinstance(segs, str) else segs or []):
+                if seg_name not in segment_names:
+                    rd.error("escalation.yaml", path + ("segment",),
+                             f"unknown segment '{seg_name}'",
+                             did_you_mean(seg_name, segment_names) or
+                             "define it under segments: in segments.yaml")
+            for key in ("min_balance",):
+                _non_negative(rd, path + (key,), st.get(key))
             if st.get("template") is not None and letter_template(st["template"], folder) is None:
                 rd.error("escalation.yaml", path + ("template",),
                          f"unknown template '{st['template']}'",
@@ -321,7 +377,7 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Pa
         for order, (i, st) in enumerate(ordered):
             segs = st.get("segment")
             steps.append(Step(
-                id=st["id"], at=int(st["at"]), order=order,
+                id=st["id"], at=int(st["at"]), order=order, index=i,
                 source=rd.source("escalation.yaml", ("ladders", name, "steps", i)),
                 channel=st.get("channel"), template=st.get("template"), owner=st.get("owner"),
                 min_balance=_money(st.get("min_balance")),

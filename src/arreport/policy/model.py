@@ -96,6 +96,7 @@ class Step:
     at: int
     order: int
     source: Source
+    index: int = 0  # its place in the file's steps list
     channel: str | None = None
     template: str | None = None
     owner: str | None = None

@@ -33,12 +33,14 @@ class Located:
 
 
 class YamlProblem(Exception):
-    def __init__(self, message: str, line: int, column: int, hint: str = ""):
+    def __init__(self, message: str, line: int, column: int, hint: str = "",
+                 path: Path_ = ()):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
         self.hint = hint
+        self.path = path
 
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -58,7 +60,13 @@ def load(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at_line, at_col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(f"not valid YAML: {exc.problem or exc}", at_line, at_col) from None
+        opened = exc.context_mark
+        where = ""
+        if opened is not None and mark is not None and (opened.line, opened.column) != (
+                mark.line, mark.column):
+            where = f" ({exc.context} on line {opened.line + 1}, column {opened.column + 1})"
+        raise YamlProblem(f"not valid YAML: {exc.problem or exc}{where}", at_line,
+                          at_col) from None
     located = Located(None)
     if node is None:
         located.data = {}
@@ -87,7 +95,8 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
                 first = out.positions[path + (key,)]
                 raise YamlProblem(f"duplicate key '{key}' (first on line {first[0]})",
                                   key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                  "YAML would silently keep only the last one")
+                                  "YAML would silently keep only the last one",
+                                  path=path + (key,))
             out.positions[path + (key,)] = (key_node.start_mark.line + 1,
                                             key_node.start_mark.column + 1)
             value = _convert(value_node, path + (key,), out)
