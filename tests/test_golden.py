@@ -1,5 +1,6 @@
-"""Golden output: the committed demo ledger renders to the committed data/open_items.csv and
-data/aging.csv, so a change in output is a reviewed diff, not a surprise.
+"""Golden output: the committed demo ledger renders to the committed data/*.csv (open items,
+aging, actions, holds, fees, discounts, plans), so a change in output is a reviewed diff, not
+a surprise.
 
 To accept a deliberate change, refresh the copies and review the diff:
     ARREPORT_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
@@ -19,7 +20,8 @@ from oracle import allocate as oracle_allocate
 
 DEMO = REPO / "examples" / "demo"
 GOLDEN = Path(__file__).parent / "golden" / "demo"
-FILES = ("data/open_items.csv", "data/aging.csv")
+FILES = ("data/open_items.csv", "data/aging.csv", "data/actions.csv", "data/holds.csv",
+         "data/fees.csv", "data/discounts.csv", "data/plans.csv")
 UPDATE = os.environ.get("ARREPORT_UPDATE_GOLDEN") == "1"
 
 
