@@ -1216,3 +1216,47 @@ def test_plans_csv_reports_installments_due_paid_and_status(
         "PL1,C1,USD,3,2,200.00,200.00,kept,,I1",
         "PL2,C2,USD,3,2,200.00,200.00,broken,2024-03-31,I2",
     ]
+
+
+def test_a_plan_naming_only_unknown_invoices_covers_nothing(
+        tmp_ledger: TmpLedger, compute_report: ComputeReport) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+    """, payment_plans="""
+        plan_id,client_id,start,installments,every_days,amount,invoice_ids
+        PL,C1,2024-03-01,3,30,10.00,X9
+    """)
+    result = compute_report(ledger, date(2024, 3, 1))
+    assert [row[2] for row in action_rows(result)] == ["formal_notice"]
+    assert any("X9" in w for w in result.warnings)
+
+
+def test_a_repeated_plan_invoice_id_counts_its_payments_once(
+        tmp_ledger: TmpLedger, compute_report: ComputeReport) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,300.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-03-01,50.00,I1
+    """, payment_plans="""
+        plan_id,client_id,start,installments,every_days,amount,invoice_ids
+        PL,C1,2024-03-01,3,30,100.00,I1 I1
+    """)
+    # 50.00 paid against a first installment of 100.00: broken, the ladder resumes
+    assert [row[2] for row in action_rows(compute_report(ledger, date(2024, 3, 15)))] == [
+        "formal_notice"]
+
+
+def test_a_loose_contact_does_not_count_for_an_invoice_issued_after_it(
+        tmp_ledger: TmpLedger, compute_report: ComputeReport) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I2,C1,2024-02-03,2024-02-04,100.00
+    """, contacts="""
+        date,client_id,channel,invoice_id,step
+        2024-02-01,C1,email,,courtesy
+    """)
+    assert [row[2] for row in action_rows(compute_report(ledger, date(2024, 2, 3)))] == [
+        "courtesy"]

@@ -194,3 +194,71 @@ def test_a_segment_fee_list_limits_which_rules_charge(
     rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)
     assert sorted(r.split(",")[0] for r in rows) == [
         "interest:I3", "interest:I4", "late_fee:I2", "late_fee:I4"]
+
+
+def test_a_fee_invoiced_after_the_as_of_date_is_still_due(
+        tmp_ledger: Callable[..., Path]) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,reference
+        I1,C1,2024-01-01,2024-01-31,100.00,
+        F1,C1,2024-04-01,2024-04-01,25.00,late_fee:I1
+        F2,C1,2024-04-01,2024-04-01,1.00,interest:I1
+    """, contacts="""
+        date,client_id,channel,invoice_id,step
+        2024-03-01,C1,letter,I1,formal_notice
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 15), DEFAULT_POLICIES)
+    assert [(r.split(",")[0], r.split(",")[6]) for r in rows] == [
+        ("interest:I1", "1.45"), ("late_fee:I1", "25.00")]
+
+
+def test_a_recorded_step_fee_stays_due_after_the_invoice_is_paid(
+        tmp_ledger: Callable[..., Path]) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+    """, contacts="""
+        date,client_id,channel,invoice_id,step
+        2024-03-01,C1,letter,I1,formal_notice
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-03-10,100.00,I1
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 15), DEFAULT_POLICIES)
+    assert [r.split(",")[0] + "@" + r.split(",")[5] for r in rows] == [
+        "late_fee:I1@2024-03-01"]
+
+
+def test_flat_plus_percent_is_rounded_once(tmp_ledger: Callable[..., Path],
+                                           tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: notice, at: 30, channel: letter, fee: mixed}
+        fees:
+          mixed: {flat: 2.50, percent: 1}
+          rate: {annual_percent: 9.87654, grace_days: 0}
+    """)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency
+        Y1,C1,2024-01-01,2024-01-31,150,JPY
+        U1,C2,2023-01-01,2023-03-02,1000000.00,USD
+    """)
+    rows = {r.split(",")[0]: r.split(",")[6]
+            for r in fee_rows(ledger, dt.date(2024, 3, 1), policies)}
+    # 2.50 + 1% of 150 = 4.00 JPY -> 4 (rounding the flat part first would give 5)
+    assert rows["mixed:Y1"] == "4"
+    # 1,000,000.00 × 9.87654% × 365/365 = 98,765.40 exactly, no truncated rate
+    assert rows["rate:U1"] == "98765.40"
+
+
+def test_a_fee_with_no_amount_for_the_currency_charges_nothing(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency
+        G1,C1,2024-01-01,2024-01-31,100.00,GBP
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)
+    assert [r for r in rows if ",late_fee," in r] == []

@@ -118,7 +118,7 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
                   actions=todays,
                   holds=holds(escalated, ledger.clients, policies, currencies),
                   fees=fees_due(escalated, todays, ledger.invoices, ledger.clients,
-                                ledger.contacts, policies, currencies, day),
+                                ledger.contacts, policies, currencies, day, alloc.lines),
                   plans=plan_status(ledger.plans, ledger.payments, ledger.invoices, day),
                   diagnostics=diags)
 

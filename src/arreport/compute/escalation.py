@@ -89,6 +89,8 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     ids = p["invoice_ids"].fillna("").astype(str).str.split(r"[\s,;]+", regex=True)
     named = ids.explode().rename("invoice_id").reset_index().rename(columns={"index": "plan"})
     named = named.loc[named["invoice_id"].astype(str) != ""]
+    named = named.drop_duplicates(["plan", "invoice_id"])  # a repeated id counts once
+    lists_invoices = set(named["plan"].tolist())
     # only the plan clients' payments and invoices matter: cut both down by integer codes
     # before any work on invoice id text
     plan_clients = np.unique(p["client"].to_numpy())
@@ -98,7 +100,7 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     pays["invoice_id"] = pays["invoice_id"].astype(object)
     by_invoice = named.merge(pays, on="invoice_id", how="inner")
     by_invoice = by_invoice.merge(p[["plan", "client", "start"]], on=["plan", "client"])
-    listless = p.loc[~p["plan"].isin(named["plan"].unique()), ["plan", "client", "start"]]
+    listless = p.loc[~p["plan"].isin(sorted(lists_invoices)), ["plan", "client", "start"]]
     by_client = listless.merge(pays, on="client", how="inner")
     plan_pays = pd.concat([by_invoice[["plan", "date", "amount", "start"]],
                            by_client[["plan", "date", "amount", "start"]]], ignore_index=True)
@@ -129,8 +131,8 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     inv_issue = invoices["issue_date"].to_numpy()
     all_covers = []
     for plan, client, start in zip(out["plan"], out["client"], p["start"], strict=True):
-        if plan in covers.index:
-            all_covers.append(covers[plan])
+        if plan in lists_invoices:  # the invoices it names that exist (maybe none)
+            all_covers.append(covers[plan] if plan in covers.index else [])
         else:  # a handful of plans: a loop over plans, not invoices
             all_covers.append(np.flatnonzero((inv_client == client)
                                              & (inv_issue <= start)).tolist())
@@ -337,7 +339,8 @@ def recorded_pairs(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.Dat
     known = c_order >= 0
     frame_items = pd.DataFrame({"i": np.arange(n), "inv": items["inv"].to_numpy(),
                                 "client": items["client"].to_numpy(),
-                                "due": items["due_date"].to_numpy().astype(np.int64)})
+                                "due": items["due_date"].to_numpy().astype(np.int64),
+                                "issue": items["issue_date"].to_numpy().astype(np.int64)})
     parts = []
     sel = known & c_named & (c_inv >= 0)
     named = pd.DataFrame({"inv": c_inv[sel], "order": c_order[sel], "date": c_date[sel]})
@@ -348,8 +351,9 @@ def recorded_pairs(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.Dat
         loose = pd.DataFrame({"client": c_client[loose_sel], "order": c_order[loose_sel],
                               "at": c_at[loose_sel], "date": c_date[loose_sel]})
         joined = frame_items.merge(loose, on="client", how="inner")
-        parts.append(joined.loc[joined["date"] - joined["due"] >= joined["at"],
-                                ["i", "order", "date"]])
+        reached = (joined["date"] - joined["due"] >= joined["at"]) & (
+            joined["date"] >= joined["issue"])
+        parts.append(joined.loc[reached, ["i", "order", "date"]])
     if not parts:
         return empty
     return pd.concat(parts, ignore_index=True).astype(np.int64)

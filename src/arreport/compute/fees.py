@@ -10,7 +10,7 @@ row's issue date.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -26,15 +26,20 @@ def _ratio(value: Decimal) -> tuple[int, int]:
     return int(num), int(den)
 
 
-def _money_minor(amount: PolicyMoney | None, currencies: list[str]) -> np.ndarray:
-    """Per currency code: the amount in minor units, or -1 where it is not defined."""
+EXACT = 10**6  # policy amounts are held exactly in millionths of a minor unit
+
+
+def _money_exact(amount: PolicyMoney | None, currencies: list[str]) -> np.ndarray:
+    """Per currency code: the amount in millionths of a minor unit (exact for amounts with
+    up to 6 decimals beyond the minor unit), or -1 where it is not defined."""
     out = np.full(len(currencies), -1, dtype=np.int64)
     if amount is None:
         return out
     for code, cur in enumerate(currencies):
         v = amount.for_currency(cur)
         if v is not None:
-            out[code] = money.decimal_to_minor(v, cur)
+            scaled = v.scaleb(money.decimals(cur)) * EXACT
+            out[code] = int(scaled.to_integral_value(rounding=ROUND_HALF_UP))
     return out
 
 
@@ -44,26 +49,28 @@ def _half_up(numerator: np.ndarray, denominator: int) -> np.ndarray:
 
 
 def step_fee_amounts(fee: Fee, open_amount: np.ndarray, cur: np.ndarray,
-                     currencies: list[str]) -> np.ndarray:
-    """flat + percent of the open amount, capped by min/max, rounded once (minor units)."""
+                     currencies: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """flat + percent of the open amount, capped by min/max, rounded once (minor units).
+
+    Returns (amounts, defined): `defined` is False where the fee names no amount for that
+    currency (a per-currency flat without this currency and no percent).
+    """
     num, den = _ratio(fee.percent) if fee.percent is not None else (0, 1)
-    scale = 100 * den
-    flat = np.maximum(_money_minor(fee.flat, currencies), 0)[cur]
-    exact = flat * scale + open_amount.astype(np.int64) * num  # in 1/scale minor units
-    lo = _money_minor(fee.minimum, currencies)[cur]
-    hi = _money_minor(fee.maximum, currencies)[cur]
-    exact = np.where(lo >= 0, np.maximum(exact, lo * scale), exact)
-    exact = np.where(hi >= 0, np.minimum(exact, hi * scale), exact)
-    return _half_up(exact, scale)
+    scale = 100 * den * EXACT  # everything below is in 1/scale minor units
+    flat = _money_exact(fee.flat, currencies)[cur]
+    defined = (flat >= 0) | (fee.percent is not None)
+    exact = (np.maximum(flat, 0).astype(object) * (100 * den)
+             + open_amount.astype(object) * (num * EXACT))
+    lo = _money_exact(fee.minimum, currencies)[cur]
+    hi = _money_exact(fee.maximum, currencies)[cur]
+    exact = np.where(lo >= 0, np.maximum(exact, lo.astype(object) * (100 * den)), exact)
+    exact = np.where(hi >= 0, np.minimum(exact, hi.astype(object) * (100 * den)), exact)
+    amounts = np.array([(2 * int(x) + scale) // (2 * scale) for x in exact], dtype=np.int64)
+    return amounts, defined
 
 
 RATE_SCALE = 10_000  # interest rates held as integers in 1/10,000 of a percent
 PRESET_MARGIN = Decimal(8)  # percentage points over the reference rate, both presets
-
-
-def _rate_units(percent: Decimal | None, n: int) -> np.ndarray:
-    value = int((percent or Decimal(0)) * RATE_SCALE)
-    return np.full(n, value, dtype=np.int64)
 
 
 def _preset_rate_units(policies: Policies, preset: str, due: np.ndarray) -> np.ndarray:
@@ -107,12 +114,13 @@ def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.S
 NO_SINCE = np.iinfo(np.int64).min
 
 
-def _invoiced_fees(invoices: pd.DataFrame) -> dict[tuple[str, int], int]:
+def _invoiced_fees(invoices: pd.DataFrame, as_of: int) -> dict[tuple[str, int], int]:
     """(rule, invoice row) -> issue day of the latest invoices.csv row whose reference is the
     fee id RULE:INVOICE_ID. Only references holding a ':' are looked at, so a ledger full of
     purchase-order references costs one vectorised scan."""
     ref = invoices["reference"]
-    has = ref.str.contains(":", regex=False, na=False).to_numpy(dtype=bool)
+    has = ref.str.contains(":", regex=False, na=False).to_numpy(dtype=bool) & (
+        invoices["issue_date"].to_numpy() <= as_of)  # an invoice after A does not count yet
     if not has.any():
         return {}
     inv_pos = pd.Series(np.arange(len(invoices)), index=invoices["invoice_id"].astype(object))
@@ -156,7 +164,8 @@ def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.nda
 
 def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
              clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
-             currencies: list[str], as_of: int) -> pd.DataFrame:
+             currencies: list[str], as_of: int, lines: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
     """One row per fee or interest charge due on A and not yet invoiced.
 
     Columns: rule, kind (step|interest), client, inv, cur, date (day it became due), amount,
@@ -167,23 +176,26 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     table = StepTable.of(policies)
     allowed = allowed_rules(clients, policies)
     lad_of_client, excluded_client = client_ladders(clients, policies)
-    invoiced_refs = _invoiced_fees(invoices)
+    invoiced_refs = _invoiced_fees(invoices, as_of)
     inv_ids = invoices["invoice_id"].astype(object).to_numpy()
 
     esc = escalated
-    inv = esc["inv"].to_numpy().astype(np.int64)
-    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(inv).sum()
-    first = esc.drop_duplicates("inv").set_index("inv")
+    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
+        esc["inv"].to_numpy().astype(np.int64)).sum()
     frames = []
 
     # step fees: today's actions and steps the contact log records ------------------------
+    # A recorded step's fee stays due after the invoice is paid, so the contact log is read
+    # against every due line issued by A, not only the open ones.
+    every = lines if lines is not None else esc
+    inv = every["inv"].to_numpy().astype(np.int64)
     global_of = {(table.code(lad.name), st.order): g for g, (lad, st) in enumerate(table.steps)}
-    rec = recorded_pairs(esc, invoices, contacts.loc[contacts["date"].to_numpy() <= as_of],
+    rec = recorded_pairs(every, invoices, contacts.loc[contacts["date"].to_numpy() <= as_of],
                          table, lad_of_client)
     cand = [pd.DataFrame({"inv": actions["inv"].to_numpy(), "step": actions["step"].to_numpy(),
                           "date": np.full(len(actions), as_of, dtype=np.int64)})]
     if len(rec):
-        lad = esc["ladder"].to_numpy()[rec["i"].to_numpy()]
+        lad = lad_of_client[every["client"].to_numpy().astype(np.int64)[rec["i"].to_numpy()]]
         steps = [global_of.get((int(a), int(o)), -1) for a, o in
                  zip(lad.tolist(), rec["order"].tolist(), strict=True)]
         cand.append(pd.DataFrame({"inv": inv[rec["i"].to_numpy()], "step": steps,
@@ -196,9 +208,10 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         [n for n, f in policies.fees.items() if not f.is_interest])]
     c = c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
     if len(c):
-        c["client"] = first.loc[c["inv"], "client"].to_numpy().astype(np.int64)
-        c["cur"] = first.loc[c["inv"], "cur"].to_numpy().astype(np.int64)
-        c["base"] = open_by_inv.loc[c["inv"]].to_numpy().astype(np.int64)
+        c["client"] = invoices["client"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
+        c["cur"] = invoices["cur"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
+        c["base"] = open_by_inv.reindex(c["inv"].to_numpy()).fillna(0).to_numpy().astype(
+            np.int64)
         c = c.loc[~excluded_client[c["client"].to_numpy()]]
         if len(c):
             ok = np.array([allowed[r][k] for r, k in zip(c["rule"].tolist(),
@@ -209,11 +222,14 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
                                                              c["inv"].tolist(), strict=True)]
             c = c.loc[~np.array(done, dtype=bool)]
         amounts = np.zeros(len(c), dtype=np.int64)
+        defined = np.zeros(len(c), dtype=bool)
         for name in c["rule"].unique():
             sel = (c["rule"] == name).to_numpy()
-            amounts[sel] = step_fee_amounts(policies.fees[name], c["base"].to_numpy()[sel],
-                                            c["cur"].to_numpy()[sel], currencies)
+            amounts[sel], defined[sel] = step_fee_amounts(
+                policies.fees[name], c["base"].to_numpy()[sel], c["cur"].to_numpy()[sel],
+                currencies)
         c["amount"] = amounts
+        c = c.loc[defined]  # no amount for this currency: nothing to charge
         c["kind"] = "step"
         c["days"] = 0
         frames.append(c[cols])
@@ -236,7 +252,8 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         if len(lines) == 0:
             continue
         due = lines["due_date"].to_numpy().astype(np.int64)
-        lines["rate"] = (_rate_units(fee.annual_percent, len(lines)) if fee.preset is None
+        # a plain rule's rate is applied exactly below; presets carry theirs per line
+        lines["rate"] = (np.full(len(lines), RATE_SCALE, dtype=np.int64) if fee.preset is None
                          else _preset_rate_units(policies, fee.preset, due))
         since = np.array([invoiced_refs.get((name, i), NO_SINCE)
                           for i in lines["inv"].tolist()], dtype=np.int64) \
@@ -251,9 +268,17 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
             client=("client", "first"), cur=("cur", "first"), weighted=("weighted", "sum"),
             base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"),
             rate=("rate", "max"))
-        denominator = 100 * RATE_SCALE * 365
-        per_inv["amount"] = [(2 * int(w) + denominator) // (2 * denominator)
-                             for w in per_inv["weighted"].tolist()]
+        if fee.preset is None:  # one exact rate for the rule: num/den percent
+            num, den = _ratio(fee.annual_percent or Decimal(0))
+            weights = per_inv["weighted"].tolist()
+            plain = [int(w) // RATE_SCALE for w in weights]  # undo the constant rate factor
+            denominator = 100 * den * 365
+            per_inv["amount"] = [(2 * w * num + denominator) // (2 * denominator)
+                                 for w in plain]
+        else:
+            denominator = 100 * RATE_SCALE * 365
+            per_inv["amount"] = [(2 * int(w) + denominator) // (2 * denominator)
+                                 for w in per_inv["weighted"].tolist()]
         per_inv = per_inv.loc[per_inv["amount"] > 0].copy()
         per_inv["rule"] = name
         per_inv["kind"] = "interest"

@@ -416,6 +416,24 @@ def _frame(raw: RawTable | None, kinds: dict[str, str]) -> pd.DataFrame:
 
 def _reference_warnings(ledger: Ledger, raws: dict[str, RawTable], problems: _Problems) -> None:
     """A document or dispute naming an invoice that does not exist: warned, never fatal."""
+    contacts_raw = raws.get("contacts")
+    if contacts_raw is not None:
+        named = _np(contacts_raw.column("invoice_id").is_valid())
+        problems.add_rows(contacts_raw, named & (ledger.contacts["inv"].to_numpy() < 0),
+                          "invoice_id", contacts_raw.column("invoice_id"),
+                          "names unknown invoice '{value}'; the row counts for no invoice",
+                          "", severity="warning")
+    plans_raw = raws.get("payment_plans")
+    if plans_raw is not None and len(ledger.plans):
+        # only the plan clients' invoices can be named: no set of a million ids
+        mine = np.isin(ledger.invoices["client"].to_numpy(), ledger.plans["client"].to_numpy())
+        known = set(ledger.invoices["invoice_id"].to_numpy(dtype=object)[mine].astype(str))
+        ids = ledger.plans["invoice_ids"].fillna("").astype(str).str.split(r"[\s,;]+",
+                                                                          regex=True)
+        unknown = np.array([any(i and i not in known for i in row) for row in ids])
+        problems.add_rows(plans_raw, unknown, "invoice_ids", plans_raw.column("invoice_ids"),
+                          "'{value}' names an invoice that does not exist; the plan covers "
+                          "only those that do", "", severity="warning")
     for name in ("payments", "credit_notes", "disputes"):
         raw = raws.get(name)
         if raw is None:
