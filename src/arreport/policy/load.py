@@ -331,7 +331,13 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
                 rd.error("rates.yaml", (name, i, "from"), f"'{row['from']}' is not a date",
                          "expected YYYY-MM-DD")
                 continue
-            parsed.append((day, Decimal(row["rate"])))
+            rate = Decimal(row["rate"])
+            exponent = rate.as_tuple().exponent
+            if isinstance(exponent, int) and exponent < -4:
+                rd.error("rates.yaml", (name, i, "rate"), f"{rate} has more than 4 decimals",
+                         "reference rates are published to at most 4 decimals")
+                continue
+            parsed.append((day, rate))
         out[name] = tuple(sorted(parsed))
     for fee in fees.values():
         if fee.preset and not out.get(PRESET_TABLE[fee.preset]):
