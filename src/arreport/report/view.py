@@ -242,6 +242,20 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             actions=action_text.get(c, [])))
         i = j
 
+    # a client with no balance but a fee, action or hold due still gets a page
+    shown = {int(c) for c in t_client.tolist()}
+    extra = sorted({int(c) for frame in (report.fees, report.actions, report.holds)
+                    for c in frame["client"].tolist()} - shown)
+    for c in extra:
+        client_views.append(ClientView(
+            client_id=str(client_ids[c]), slug=client_slug(str(client_ids[c])),
+            name=str(names[c]), address_lines=_split_address(info["address"][c]),
+            contact=_text(info["contact"][c]), email=_text(info["email"][c]),
+            segment=_text(info["segment"][c]), kind=_text(info["kind"][c]), terms="",
+            currencies=[], has_statement=False, credit=credit_text.get(c, ""),
+            hold=hold_text.get(c, ""), actions=action_text.get(c, [])))
+    client_views.sort(key=lambda v: v.client_id)
+
     warns = [d for d in report.diagnostics if d.severity == "warning"]
     _ = as_of_day
     return SiteView(
