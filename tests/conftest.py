@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,30 @@ from arreport.render.csvfiles import csv_text
 from arreport.report.tables import aging_csv_table, open_items_table
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_POLICIES = REPO / "policies"
+SHIPPED_POLICIES = REPO / "policies"
+
+
+def _cut_block(path: Path, first: str, until: str) -> None:
+    """Remove the lines from the one starting with `first` up to the one starting with
+    `until` (kept), leaving every other line as it was."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith(first))
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith(until))
+    path.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+
+
+def _scenario_policies() -> Path:
+    """The shipped policies without the risk routing (segments.yaml risk: and the firm ladder
+    it names), so that in a scenario test the ladder depends only on what the test states;
+    the tests of risk routing state it."""
+    folder = Path(tempfile.mkdtemp(prefix="arreport-test-")) / "policies"
+    shutil.copytree(SHIPPED_POLICIES, folder)
+    _cut_block(folder / "segments.yaml", "risk:", "clients:")
+    _cut_block(folder / "escalation.yaml", "  firm:", "fees:")
+    return folder
+
+
+DEFAULT_POLICIES = _scenario_policies()
 ARREPORT = Path(sys.executable).parent / "arreport"
 
 LEDGER_FILES = ("invoices", "payments", "credit_notes", "clients", "disputes", "contacts",

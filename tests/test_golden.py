@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_POLICIES, REPO, Outcome, run_arreport
+from conftest import REPO, SHIPPED_POLICIES, Outcome, run_arreport
 from oracle import allocate as oracle_allocate
 
 DEMO = REPO / "examples" / "demo"
@@ -32,7 +32,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                     "(make demo-ledger generates it)")
     as_of = (DEMO / "AS_OF").read_text().strip()
     out = tmp_path_factory.mktemp("golden") / "site"
-    done = run_arreport("build", "--ledger", DEMO, "--policies", DEFAULT_POLICIES,
+    done = run_arreport("build", "--ledger", DEMO, "--policies", SHIPPED_POLICIES,
                         "--as-of", as_of, "--out", out, "--no-pdf", cwd=REPO)
     assert done.returncode == 0, done.stderr
     return out
@@ -60,6 +60,6 @@ def test_demo_allocation_agrees_with_the_oracle(compute_report: Callable[..., Ou
         pytest.skip(f"the demo ledger {DEMO.relative_to(REPO)} is absent")
     as_of = dt.date.fromisoformat((DEMO / "AS_OF").read_text().strip())
     result = compute_report(DEMO, as_of)
-    expected = oracle_allocate(DEMO, DEFAULT_POLICIES, as_of)
+    expected = oracle_allocate(DEMO, SHIPPED_POLICIES, as_of)
     assert result.open_lines == expected.open
     assert result.unapplied == expected.unapplied

@@ -585,7 +585,7 @@ def test_ladder_used_by_nobody(tmp_path: Path) -> None:
               - {id: due, at: 0, channel: email}
     """) == [
         "policies/escalation.yaml:5: warning: ladders.legacy: ladder 'legacy' is used by no "
-        "segment or client; assign it in segments.yaml",
+        "segment, risk tier or client; assign it in segments.yaml",
     ]
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEFAULT_POLICIES, REPO, run_arreport
+from conftest import REPO, SHIPPED_POLICIES, run_arreport
 
 DEMO = REPO / "examples" / "demo"
 
@@ -17,7 +17,7 @@ DEMO = REPO / "examples" / "demo"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site") / "site"
     as_of = (DEMO / "AS_OF").read_text().strip()
-    done = run_arreport("build", "--ledger", DEMO, "--policies", DEFAULT_POLICIES, "--as-of",
+    done = run_arreport("build", "--ledger", DEMO, "--policies", SHIPPED_POLICIES, "--as-of",
                         as_of, "--out", out, "--no-pdf", cwd=REPO)
     assert done.returncode == 0, done.stderr
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +19,13 @@ from .compute.allocation import (
     documents,
     reconciliation_failures,
 )
+from .compute.behaviour import behaviour, seasonality
 from .compute.escalation import actions, escalate, holds, plan_status
 from .compute.fees import fees_due
+from .compute.groups import sum_by
+from .compute.loyalty import loyalty_tiers
+from .compute.risk import broken_promises, client_tiers, risk
+from .compute.settlement import RoundedDown, payment_facts, settlement
 from .compute.terms import discount_offers, due_lines, unknown_segments
 from .diagnostics import Diagnostic, InputError, did_you_mean, errors
 from .ledger.build import MAX_SHOWN, Ledger, load_ledger
@@ -49,6 +54,15 @@ class Report:
     holds: pd.DataFrame  # clients on hold and why
     fees: pd.DataFrame  # fees and interest due on A, not yet invoiced
     plans: pd.DataFrame  # payment plans started by A: due, paid, broken, covers
+    settled: pd.DataFrame  # per invoice issued by A: final due date, open, settlement date
+    facts: pd.DataFrame  # per payment: partial, rounded down
+    behaviour: pd.DataFrame  # per client and currency: how it pays (behaviour.behaviour)
+    seasonality: pd.DataFrame  # per client, currency and month: lateness
+    risk: pd.DataFrame  # per behaviour row: signals, score, tier (risk.risk)
+    promises: pd.DataFrame  # broken promises to pay
+    loyalty: pd.DataFrame  # per behaviour row: tier, previous tier, figures
+    previous_day: int  # the month end the loyalty tiers are compared with
+    offers: pd.DataFrame  # early-payment discounts still open to take on A
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -109,10 +123,28 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
     items["invoice_id"] = ledger.invoices["invoice_id"].iloc[items["inv"].to_numpy()].to_numpy(
         dtype=object)
     table = aging_table(items, alloc.groups, len(currencies), policies.aging)
+
+    # how each client pays, its risk, and the ladder its risk tier selects
+    ncur = max(len(currencies), 1)
+    rp = policies.risk
+    rounded = RoundedDown(rp.round_units, rp.max_shortfall_percent)
+    settled = settlement(alloc, ledger.invoices, ncur)
+    facts = payment_facts(alloc, ledger.invoices, ncur, currencies, rounded)
+    beh = behaviour(settled, facts, alloc.discounts, discount, deadline, day, rp.window_days,
+                    rp.trend_days, ncur)
+    promises = broken_promises(ledger.contacts, settled, day)
+    g = alloc.groups
+    balance = sum_by(g["client"].to_numpy().astype(np.int64) * ncur + g["cur"].to_numpy(),
+                     g["open"].to_numpy(), len(ledger.clients) * ncur)
+    risk_table = risk(beh, facts, promises, ledger.clients, balance, rp, day, ncur)
+    ledger = replace(ledger, clients=ledger.clients.assign(
+        risk_tier=client_tiers(risk_table, len(ledger.clients))))
+
     escalated = escalate(items, ledger.invoices, ledger.clients, ledger.contacts, ledger.plans,
                          ledger.payments, policies, currencies, day)
     diags = list(diagnostics or []) + _pool_warnings(ledger, alloc, currencies)
     todays = actions(escalated, policies)
+    previous = _previous_month_end(day)
     return Report(as_of=as_of, ledger=ledger, policies=policies, currencies=currencies,
                   allocation=alloc, items=items, aging=table, escalated=escalated,
                   actions=todays,
@@ -120,7 +152,70 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
                   fees=fees_due(escalated, todays, ledger.invoices, ledger.clients,
                                 ledger.contacts, policies, currencies, day, alloc.lines),
                   plans=plan_status(ledger.plans, ledger.payments, ledger.invoices, day),
+                  settled=settled, facts=facts, behaviour=beh,
+                  seasonality=seasonality(settled, ncur), risk=risk_table, promises=promises,
+                  loyalty=_loyalty(beh, settled, ledger, policies, lines, discount, deadline, day,
+                                   previous, currencies, facts),
+                  previous_day=previous,
+                  offers=_offers(items, discount, deadline, alloc.discounts, day),
                   diagnostics=diags)
+
+
+def _previous_month_end(day: int) -> int:
+    """The last day of the month before the month of `day`."""
+    month = np.datetime64(int(day), "D").astype("datetime64[M]")
+    return int(month.astype("datetime64[D]").astype(np.int64)) - 1
+
+
+def _loyalty(beh: pd.DataFrame, settled: pd.DataFrame, ledger: Ledger, policies: Policies,
+             lines: pd.DataFrame, discount: np.ndarray, deadline: np.ndarray, day: int,
+             previous: int, currencies: list[str], facts: pd.DataFrame) -> pd.DataFrame:
+    """Loyalty tier per (client, cur) on A and at the previous month end, with the figures.
+
+    Columns: client, cur, invoices_paid, on_time, tier, previous_tier, previous_paid,
+    previous_on_time (the previous figures -1 where the client had no row then).
+    """
+    ncur = max(len(currencies), 1)
+    window = policies.loyalty.window_days
+    rp = policies.risk
+    now = beh if window == rp.window_days else behaviour(
+        settled, facts, None, discount, deadline, day, window, rp.trend_days, ncur)
+    before_alloc = allocate(ledger.invoices, lines,
+                            documents(ledger.payments, ledger.credit_notes, previous), previous,
+                            ncur, discount, deadline)
+    then = behaviour(settlement(before_alloc, ledger.invoices, ncur), facts, None, discount,
+                     deadline, previous, window, rp.trend_days, ncur)
+    out = now[["client", "cur", "invoices_paid", "on_time"]].copy()
+    out["tier"] = loyalty_tiers(now, policies.loyalty)
+    prev = then[["client", "cur", "invoices_paid", "on_time"]].rename(
+        columns={"invoices_paid": "previous_paid", "on_time": "previous_on_time"})
+    prev["previous_tier"] = loyalty_tiers(then, policies.loyalty)
+    out = out.merge(prev, on=["client", "cur"], how="left")
+    for col in ("previous_paid", "previous_on_time", "previous_tier"):
+        out[col] = out[col].fillna(-1).astype(np.int64)
+    return out
+
+
+def _offers(items: pd.DataFrame, discount: np.ndarray, deadline: np.ndarray,
+            taken: pd.DataFrame | None, day: int) -> pd.DataFrame:
+    """Open items whose early-payment discount can still be taken on A: pay the open amount
+    less the discount by the deadline. Columns: client, cur, inv, discount, deadline, pay."""
+    inv = items["inv"].to_numpy().astype(np.int64)
+    already = np.zeros(len(discount), dtype=bool)
+    if taken is not None and len(taken):
+        already[taken["inv"].to_numpy().astype(np.int64)] = True
+    offer = discount[inv] if len(inv) else np.zeros(0, np.int64)
+    last = deadline[inv] if len(inv) else np.zeros(0, np.int64)
+    # per invoice (a deposit invoice has two lines): the open total must exceed the discount
+    open_total = pd.Series(items["open_amount"].to_numpy()).groupby(inv).transform("sum")
+    open_total = open_total.to_numpy() if len(inv) else np.zeros(0, np.int64)
+    first_line = ~pd.Series(inv).duplicated().to_numpy() if len(inv) else np.zeros(0, bool)
+    sel = (offer > 0) & (last >= day) & ~already[inv] & (open_total > offer) & first_line \
+        if len(inv) else np.zeros(0, bool)
+    return pd.DataFrame({
+        "client": items["client"].to_numpy()[sel], "cur": items["cur"].to_numpy()[sel],
+        "inv": inv[sel], "discount": offer[sel], "deadline": last[sel],
+        "pay": open_total[sel] - offer[sel]}).reset_index(drop=True)
 
 
 def _pool_warnings(ledger: Ledger, alloc: Allocation, currencies: list[str]) -> list[Diagnostic]:

@@ -30,9 +30,12 @@ class Allocation:
     """The result of allocating every document dated on or before the as-of date.
 
     lines: one row per due line of an invoice issued on or before A (inv, line, client, cur,
-      issue_date, due_date, amount, referenced, pooled, open_amount).
+      issue_date, due_date, amount, referenced, pooled, open_amount, pool_through: what the
+      pool must hold to cover this line and every line before it in pool order).
     docs: one row per payment or credit note dated on or before A (kind, doc, client, cur, date,
-      amount, applied, to_pool, reason).
+      amount, applied, to_pool, reason, ref_before: what earlier referenced documents had
+      applied to the named invoice, discount included; -1 when the document is not
+      referenced).
     groups: one row per (client, cur) with any document or line (invoiced, paid, credited,
       discounts, open, unapplied).
     discounts: one row per early-payment discount taken (inv, doc: row in docs, amount).
@@ -92,6 +95,7 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     referenced = named & (reason == 0)
 
     applied = np.zeros(len(docs), dtype=np.int64)
+    ref_before = np.full(len(docs), -1, dtype=np.int64)
     ref_idx = np.flatnonzero(referenced)
     discount_taken = np.zeros(len(inv_amount), dtype=np.int64)
     discount_doc = np.full(len(inv_amount), -1, dtype=np.int64)
@@ -115,6 +119,7 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
             discount_taken[keys[first]] = offer[first]
             discount_doc[keys[first]] = rows[first]
         applied[rows] = np.clip(inv_amount[keys] - before, 0, d_amount[rows])
+        ref_before[rows] = np.minimum(before, inv_amount[keys])
     to_pool = d_amount - applied
     ref_applied = sum_by(d_inv[ref_idx], applied[ref_idx], len(inv_amount)) + discount_taken
 
@@ -144,6 +149,8 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
     before = cumsum_before(g_sorted, l_open_ref[order])
     pooled = np.zeros(len(li), dtype=np.int64)
     pooled[order] = np.clip(pool[g_sorted] - before, 0, l_open_ref[order])
+    pool_through = np.zeros(len(li), dtype=np.int64)
+    pool_through[order] = before + l_open_ref[order]
     open_amount = l_open_ref - pooled
     open_ref_total = sum_by(l_group, l_open_ref, n_groups)
     unapplied = np.maximum(pool - open_ref_total, 0)
@@ -159,11 +166,12 @@ def allocate(invoices: pd.DataFrame, lines: pd.DataFrame, docs: pd.DataFrame, as
         "referenced": l_ref,
         "pooled": pooled,
         "open_amount": open_amount,
+        "pool_through": pool_through,
     })
     for extra in ("terms", "terms_from"):
         if extra in lines:
             out_lines[extra] = lines[extra].to_numpy()
-    out_docs = docs.assign(applied=applied, to_pool=to_pool, reason=reason)
+    out_docs = docs.assign(applied=applied, to_pool=to_pool, reason=reason, ref_before=ref_before)
 
     # --- per-group totals (reconciliation inputs) -------------------------------------------
     kind = docs["kind"].to_numpy()

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import money
 from ..ledger.dates import NO_DATE
-from ..policy.model import Ladder, Policies, Step
+from ..policy.model import Assignment, Ladder, Policies, Step
 from .groups import sum_by
 
 PAUSES = ("disputed", "payment_plan", "promised")
@@ -40,7 +40,9 @@ class StepTable:
 def client_ladders(clients: pd.DataFrame, policies: Policies) -> tuple[np.ndarray, np.ndarray]:
     """Per client code: the ladder code (-1: none) and whether the client is excluded.
 
-    Chain: segments.yaml clients.<id>, else the client's segment, else default.
+    Chain: segments.yaml clients.<id>, else the client's risk tier (segments.yaml risk:, from
+    the `risk_tier` column when the pipeline has added it), else the client's segment, else
+    default.
     """
     table = StepTable.of(policies)
     n = len(clients)
@@ -56,6 +58,9 @@ def client_ladders(clients: pd.DataFrame, policies: Policies) -> tuple[np.ndarra
             ladder[sel] = table.code(a.ladder)
         if a.exclude is not None:
             excluded[sel] = a.exclude
+    for sel, a in risk_selections(clients, policies):
+        if a.ladder:
+            ladder[sel] = table.code(a.ladder)
     ids = clients["client_id"].astype(str).to_numpy()
     for cid, a in policies.clients.items():
         sel = ids == cid
@@ -64,6 +69,17 @@ def client_ladders(clients: pd.DataFrame, policies: Policies) -> tuple[np.ndarra
         if a.exclude is not None:  # a client entry may lift its segment's exclusion
             excluded[sel] = a.exclude
     return ladder, excluded
+
+
+def risk_selections(clients: pd.DataFrame, policies: Policies
+                    ) -> list[tuple[np.ndarray, Assignment]]:
+    """(clients in that risk tier, what segments.yaml risk: assigns them), per assigned tier."""
+    if "risk_tier" not in clients or not policies.risk_assignments:
+        return []
+    tier = clients["risk_tier"].to_numpy()
+    names = [b.name for b in policies.risk.bands]
+    return [(tier == names.index(name), a) for name, a in policies.risk_assignments.items()
+            if name in names]
 
 
 def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFrame,

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import money
 from ..policy.model import PRESET_CURRENCY, PRESET_TABLE, Fee, Policies, PolicyMoney
-from .escalation import StepTable, client_ladders, recorded_pairs
+from .escalation import StepTable, client_ladders, recorded_pairs, risk_selections
 
 
 def _ratio(value: Decimal) -> tuple[int, int]:
@@ -140,8 +140,8 @@ def _invoiced_fees(invoices: pd.DataFrame, as_of: int) -> dict[tuple[str, int], 
 def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.ndarray]:
     """Per fee rule, per client code: may this rule charge this client?
 
-    segments.yaml `fees: [...]` at default, segment or client level names the rules that
-    apply; the narrowest level that says anything decides; saying nothing allows all.
+    segments.yaml `fees: [...]` at default, segment, risk tier or client level names the
+    rules that apply; the narrowest level that says anything decides; saying nothing allows all.
     """
     n = len(clients)
     allowed = {name: np.ones(n, dtype=bool) for name in policies.fees}
@@ -156,6 +156,8 @@ def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.nda
     seg = clients["segment"].fillna("").astype(str).to_numpy()
     for seg_name, a in policies.segments.items():
         apply(seg == seg_name, a.fees)
+    for sel, a in risk_selections(clients, policies):
+        apply(sel, a.fees)
     ids = clients["client_id"].astype(str).to_numpy()
     for cid, a in policies.clients.items():
         apply(ids == cid, a.fees)

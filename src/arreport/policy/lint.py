@@ -33,13 +33,14 @@ def lint_policies(policies: Policies) -> list[Diagnostic]:
                                   f"fee '{name}' is used by no step",
                                   "name it in a step's fee:, or remove it"))
     assigned = {a.ladder for a in (policies.default, *policies.segments.values(),
-                                   *policies.clients.values()) if a.ladder}
+                                   *policies.clients.values(),
+                                   *policies.risk_assignments.values()) if a.ladder}
     if not policies.default.ladder and "standard" in policies.ladders:
         assigned.add("standard")
     for name, ladder in policies.ladders.items():
         if name not in assigned:
             out.append(Diagnostic("warning", esc, ladder.source.line, None, f"ladders.{name}",
-                                  f"ladder '{name}' is used by no segment or client",
+                                  f"ladder '{name}' is used by no segment, risk tier or client",
                                   "assign it in segments.yaml"))
     return out
 

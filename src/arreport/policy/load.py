@@ -18,8 +18,13 @@ from .model import (
     ContactLimit,
     Fee,
     Ladder,
+    Loyalty,
+    LoyaltyTier,
     Policies,
     PolicyMoney,
+    RiskBand,
+    RiskPolicy,
+    Signal,
     Source,
     Step,
     Terms,
@@ -27,6 +32,34 @@ from .model import (
 from .yamlpos import Located, YamlProblem, load
 
 DEFAULT_BUCKETS = (0, 30, 60, 90)
+
+# risk.yaml when the file is absent or leaves these out
+DEFAULT_SIGNALS: list[dict[str, Any]] = [
+    {"id": "lateness_worsening", "when": "lateness_trend", "above_days": 10, "weight": 20},
+    {"id": "repeat_partial", "when": "partial_payments", "at_least": 2, "within_days": 60,
+     "weight": 15},
+    {"id": "rounding_down", "when": "rounded_down_payments", "at_least": 2,
+     "within_days": 90, "weight": 10},
+    {"id": "orders_slowing", "when": "order_frequency_drop", "above_percent": 40,
+     "weight": 10},
+    {"id": "near_credit_limit", "when": "credit_limit_usage", "above_percent": 90,
+     "weight": 20},
+    {"id": "broken_promise", "when": "broken_promise", "within_days": 90, "weight": 25},
+]
+DEFAULT_BANDS: list[dict[str, Any]] = [
+    {"name": "low", "upto": 15}, {"name": "medium", "upto": 45}, {"name": "high", "upto": 90},
+    {"name": "severe"},
+]
+# which parameters each signal kind takes, and which of them it needs
+SIGNAL_PARAMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "lateness_trend": (("above_days",), ("above_days",)),
+    "partial_payments": (("at_least", "within_days"), ()),
+    "rounded_down_payments": (("at_least", "within_days"), ()),
+    "order_frequency_drop": (("above_percent", "min_orders"), ("above_percent",)),
+    "spend_drop": (("above_percent", "min_orders"), ("above_percent",)),
+    "credit_limit_usage": (("above_percent",), ("above_percent",)),
+    "broken_promise": (("within_days",), ()),
+}
 
 
 class _Validator(cerberus.Validator):  # type: ignore[misc]
@@ -236,6 +269,16 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     default = assignment(seg.get("default"), ("default",))
     segments = {k: assignment(v, ("segments", k)) for k, v in (seg.get("segments") or {}).items()}
     clients = {k: assignment(v, ("clients", k)) for k, v in (seg.get("clients") or {}).items()}
+    risk = _risk(rd, raw["risk.yaml"])
+    band_names = [b.name for b in risk.bands]
+    risk_assignments = {}
+    for tier, spec in (seg.get("risk") or {}).items():
+        if tier not in band_names:
+            rd.error("segments.yaml", ("risk", tier), f"unknown risk tier '{tier}'",
+                     did_you_mean(tier, band_names) or
+                     f"risk.yaml tiers: {', '.join(band_names)}")
+        risk_assignments[tier] = assignment(spec, ("risk", tier))
+    loyalty = _loyalty(rd, raw["incentives.yaml"].get("loyalty") or {})
     if any(d.severity == "error" for d in rd.diags):
         return None, rd.diags
     policies = Policies(
@@ -244,7 +287,8 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
         default=default, segments=segments, clients=clients, ladders=ladder_objs, fees=fees,
         rates=_rates(rd, raw["rates.yaml"], fees),
-        company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw)
+        company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw,
+        loyalty=loyalty, risk=risk, risk_assignments=risk_assignments)
     return policies, rd.diags
 
 
@@ -274,6 +318,107 @@ def _references_despite_errors(rd: _Reader, raw: dict[str, Any]) -> None:
             rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
                      did_you_mean(spec["ladder"], ladders) or
                      f"defined: {', '.join(sorted(ladders))}")
+
+
+def _loyalty(rd: _Reader, spec: dict[str, Any]) -> Loyalty:
+    tiers = []
+    seen: dict[str, int] = {}
+    for i, t in enumerate(spec.get("tiers") or []):
+        path = ("loyalty", "tiers", i)
+        if t["name"] in seen:
+            rd.error("incentives.yaml", path + ("name",),
+                     f"tier '{t['name']}' is defined twice (first at tiers[{seen[t['name']]}])")
+        seen.setdefault(t["name"], i)
+        credit = t.get("credit")
+        if isinstance(credit, (int, Decimal)) and credit < 0:
+            rd.error("incentives.yaml", path + ("credit",), f"{credit} is negative",
+                     "amounts are ≥ 0")
+        tiers.append(LoyaltyTier(
+            name=t["name"], source=rd.source("incentives.yaml", path),
+            min_on_time_share=Decimal(t.get("min_on_time_share", 0)),
+            min_invoices=int(t.get("min_invoices", 0)),
+            discount_percent=(Decimal(t["discount_percent"]) if "discount_percent" in t
+                              else None),
+            extra_days=t.get("extra_days"), credit=_money(credit)))
+    return Loyalty(window_days=int(spec.get("window_days", 365)), tiers=tuple(tiers))
+
+
+def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
+    """risk.yaml with its defaults; each signal's parameters checked against its kind."""
+    file = "risk.yaml"
+    present = file in rd.docs
+    beh = spec.get("behaviour") or {}
+    rounded = beh.get("rounded_down") or {}
+    trend = int(beh.get("trend_days", 90))
+    signals = []
+    raw_signals = spec.get("signals") if "signals" in spec else DEFAULT_SIGNALS
+    seen: dict[str, int] = {}
+    for i, sig in enumerate(raw_signals or []):
+        path: tuple[str | int, ...] = ("signals", i)
+        if sig["id"] in seen:
+            rd.error(file, path + ("id",), f"signal id '{sig['id']}' is used twice "
+                     f"(first at signals[{seen[sig['id']]}])")
+        seen.setdefault(sig["id"], i)
+        takes, needs = SIGNAL_PARAMS[sig["when"]]
+        for key in ("above_days", "above_percent", "at_least", "within_days", "min_orders"):
+            if key in sig and key not in takes:
+                rd.error(file, path + (key,),
+                         f"'{key}' does not apply to {sig['when']}",
+                         f"{sig['when']} takes: {', '.join(takes)}")
+        for key in needs:
+            if key not in sig:
+                rd.error(file, path, f"{sig['when']} needs '{key}'",
+                         f"e.g. {{id: {sig['id']}, when: {sig['when']}, {key}: 10, "
+                         f"weight: {sig['weight']}}}")
+        within = sig.get("within_days")
+        signals.append(Signal(
+            id=sig["id"], when=sig["when"], weight=int(sig["weight"]),
+            source=rd.source(file, path) if present else Source(file, 0),
+            above_days=sig.get("above_days"),
+            above_percent=(Decimal(sig["above_percent"]) if "above_percent" in sig else None),
+            at_least=int(sig.get("at_least", 2)) if "at_least" in takes else None,
+            within_days=(int(within) if within is not None else
+                         trend if "within_days" in takes else None),
+            min_orders=int(sig.get("min_orders", 4)) if "min_orders" in takes else None))
+    tiers = spec.get("tiers") or {}
+    raw_bands = tiers.get("bands") or DEFAULT_BANDS
+    bands = []
+    previous: Decimal | None = None
+    for i, band in enumerate(raw_bands):
+        bpath: tuple[str | int, ...] = ("tiers", "bands", i)
+        last = i == len(raw_bands) - 1
+        upto = band.get("upto")
+        if last and upto is not None:
+            rd.error(file, bpath + ("upto",), "the last band takes every figure above the "
+                     "one before it", "remove upto from the last band")
+        if not last and upto is None:
+            rd.error(file, bpath, f"band '{band['name']}' needs upto",
+                     "every band but the last has an upper bound")
+        if upto is not None and previous is not None and Decimal(upto) <= previous:
+            rd.error(file, bpath + ("upto",), f"{upto} is not above the band before it "
+                     f"({previous})", "bands go from lowest risk to highest")
+        if upto is not None:
+            previous = Decimal(upto)
+        bands.append(RiskBand(name=band["name"],
+                              upto=Decimal(upto) if upto is not None else None,
+                              source=(rd.source(file, bpath) if "bands" in tiers
+                                      else Source(file, 0))))
+    names = [b.name for b in bands]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            rd.error(file, ("tiers", "bands", i, "name"), f"band '{name}' is defined twice")
+    score = spec.get("score") or {}
+    return RiskPolicy(
+        source=rd.source(file, ()) if present else Source(file, 0),
+        window_days=int(beh.get("window_days", 365)), trend_days=trend,
+        round_units=tuple(Decimal(u) for u in rounded.get("units", (1, 10, 50, 100, 500, 1000))),
+        max_shortfall_percent=Decimal(rounded.get("max_shortfall_percent", 10)),
+        signals=tuple(signals),
+        points_per_day_late=Decimal(score.get("points_per_day_late", Decimal("0.5"))),
+        max_lateness_points=int(score.get("max_lateness_points", 40)),
+        tiers_by=tiers.get("by", "days_late"), bands=tuple(bands),
+        early_warning_days=int((spec.get("early_warning") or {}).get("max_days_past_due", 30)),
+        bad_debt_days=int((spec.get("bad_debt") or {}).get("min_days_past_due", 90)))
 
 
 def _money(value: Any) -> PolicyMoney | None:

@@ -174,6 +174,87 @@ class Fee:
 
 
 @dataclass(frozen=True)
+class LoyaltyTier:
+    """incentives.yaml loyalty.tiers[]: thresholds over the window and the reward."""
+
+    name: str
+    source: Source
+    min_on_time_share: Decimal = Decimal(0)
+    min_invoices: int = 0
+    discount_percent: Decimal | None = None
+    extra_days: int | None = None
+    credit: PolicyMoney | None = None
+
+    def reward(self, currency: str) -> str:
+        parts = []
+        if self.discount_percent is not None:
+            parts.append(f"{self.discount_percent}% off the next invoices")
+        if self.extra_days is not None:
+            parts.append(f"{self.extra_days} more days to pay the next invoices")
+        if self.credit is not None:
+            value = self.credit.for_currency(currency)
+            if value is not None:
+                parts.append(f"a credit of {value} {currency}")
+        return "; ".join(parts)
+
+    def share_text(self) -> str:
+        """min_on_time_share as a percent: 0.95 -> '95%', 0.955 -> '95.5%'."""
+        return f"{(self.min_on_time_share * 100).normalize():f}%"
+
+    def thresholds(self) -> str:
+        return (f"at least {self.share_text()} of at least {self.min_invoices} invoices paid "
+                "on time")
+
+
+@dataclass(frozen=True)
+class Loyalty:
+    window_days: int = 365
+    tiers: tuple[LoyaltyTier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Signal:
+    """risk.yaml signals[]: a named early-warning rule of kind `when`."""
+
+    id: str
+    when: str
+    weight: int
+    source: Source
+    above_days: int | None = None
+    above_percent: Decimal | None = None
+    at_least: int | None = None
+    within_days: int | None = None
+    min_orders: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskBand:
+    name: str
+    upto: Decimal | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class RiskPolicy:
+    """risk.yaml: behaviour windows, signals, score and tiers (defaults when the file is
+    absent)."""
+
+    source: Source
+    window_days: int = 365
+    trend_days: int = 90
+    round_units: tuple[Decimal, ...] = (Decimal(1), Decimal(10), Decimal(50), Decimal(100),
+                                        Decimal(500), Decimal(1000))
+    max_shortfall_percent: Decimal = Decimal(10)
+    signals: tuple[Signal, ...] = ()
+    points_per_day_late: Decimal = Decimal("0.5")
+    max_lateness_points: int = 40
+    tiers_by: str = "days_late"
+    bands: tuple[RiskBand, ...] = ()
+    early_warning_days: int = 30
+    bad_debt_days: int = 90
+
+
+@dataclass(frozen=True)
 class Policies:
     folder: str
     currency: str
@@ -189,4 +270,8 @@ class Policies:
     rates: dict[str, tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)
     fees: dict[str, Fee] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)
+    loyalty: Loyalty = field(default_factory=Loyalty)
+    risk: RiskPolicy = field(default_factory=lambda: RiskPolicy(Source("risk.yaml", 0)))
+    # segments.yaml risk: tier name -> ladder and fees for clients in that risk tier
+    risk_assignments: dict[str, Assignment] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)  # files as validated

@@ -116,15 +116,102 @@ ESCALATION_FILE: dict[str, Any] = {
 INCENTIVES_FILE: dict[str, Any] = {
     "loyalty": {"type": "dict", "schema": {
         "window_days": {"type": "integer", "min": 1,
-                        "meta": "how far back payment behaviour is measured"},
-        "tiers": {"type": "list", "schema": {"type": "dict", "schema": {
+                        "meta": "how far back payment behaviour is measured (default 365): "
+                                "invoices whose settlement date lies in (A - window_days, A]"},
+        "tiers": {"type": "list", "meta": "best tier first; a client gets the first tier "
+                                          "whose thresholds it meets",
+                  "schema": {"type": "dict", "schema": {
             "name": {**NAME, "required": True},
             "min_on_time_share": {"type": "money", "min": 0, "max": 1,
-                                  "meta": "share of invoices paid by their due date"},
+                                  "meta": "share of the invoices paid in the window that were "
+                                          "settled by their due date"},
             "min_invoices": {"type": "integer", "min": 0,
                              "meta": "invoices paid in the window"},
-            "discount_percent": {**PERCENT, "meta": "reward: discount on next invoices"},
+            "discount_percent": {**PERCENT, "meta": "reward: discount on the next invoices"},
+            "extra_days": {"type": "integer", "min": 1, "max": 365,
+                           "meta": "reward: this many more days to pay on the next invoices"},
+            "credit": {**MONEY, "meta": "reward: a credit granted once on reaching the tier"},
         }}},
+    }},
+}
+
+SIGNAL_KINDS = ("lateness_trend", "partial_payments", "rounded_down_payments",
+                "order_frequency_drop", "spend_drop", "credit_limit_usage", "broken_promise")
+
+RISK_FILE: dict[str, Any] = {
+    "behaviour": {"type": "dict", "meta": "how payment behaviour is measured", "schema": {
+        "window_days": {"type": "integer", "min": 1,
+                        "meta": "behaviour window (default 365): invoices whose settlement "
+                                "date lies in (A - window_days, A]"},
+        "trend_days": {"type": "integer", "min": 1,
+                       "meta": "length of the recent and prior periods compared by the trends "
+                               "(default 90)"},
+        "rounded_down": {"type": "dict", "meta": "what counts as a rounded-down payment",
+                         "schema": {
+            "units": {"type": "list", "minlength": 1, "schema": {"type": "money", "min": 0},
+                      "meta": "round figures in major units (default [1, 10, 50, 100, 500, "
+                              "1000]): a payment equal to the open amount it names cut down to "
+                              "a whole multiple of one of these"},
+            "max_shortfall_percent": {**PERCENT, "meta": "the shortfall is at most this "
+                                                         "percent of the open amount "
+                                                         "(default 10)"},
+        }},
+    }},
+    "signals": {"type": "list", "meta": "early-warning signals; each fired signal adds its "
+                                        "weight to the risk score",
+                "schema": {"type": "dict", "schema": {
+        "id": {**NAME, "required": True, "meta": "the signal's name, unique"},
+        "when": {"type": "string", "required": True, "allowed": list(SIGNAL_KINDS),
+                 "meta": "what is measured: lateness_trend (above_days), partial_payments and "
+                         "rounded_down_payments (at_least, within_days), order_frequency_drop "
+                         "and spend_drop (above_percent, min_orders), credit_limit_usage "
+                         "(above_percent), broken_promise (within_days)"},
+        "weight": {"type": "integer", "min": 0, "max": 100, "required": True,
+                   "meta": "points added to the risk score when the signal fires"},
+        "above_days": {"type": "integer", "min": 0,
+                       "meta": "lateness_trend: recent average days late minus the prior "
+                               "period's is more than this"},
+        "above_percent": {"type": "money", "min": 0,
+                          "meta": "order_frequency_drop, spend_drop: fell by more than this "
+                                  "percent against the client's norm; credit_limit_usage: open "
+                                  "balance above this percent of the credit limit"},
+        "at_least": {"type": "integer", "min": 1,
+                     "meta": "partial_payments, rounded_down_payments: this many or more"},
+        "within_days": {"type": "integer", "min": 1,
+                        "meta": "counted over the last N days"},
+        "min_orders": {"type": "integer", "min": 1,
+                       "meta": "order_frequency_drop, spend_drop: the norm needs at least this "
+                               "many invoices (default 4)"},
+    }}},
+    "score": {"type": "dict", "meta": "the risk score: fired signals' weights plus a lateness "
+                                      "component, capped at 100", "schema": {
+        "points_per_day_late": {"type": "money", "min": 0,
+                                "meta": "points per day of average lateness (default 0.5)"},
+        "max_lateness_points": {"type": "integer", "min": 0, "max": 100,
+                                "meta": "cap on the lateness component (default 40)"},
+    }},
+    "tiers": {"type": "dict", "meta": "risk tiers", "schema": {
+        "by": {"type": "string", "allowed": ["days_late", "score"],
+               "meta": "days_late: average days late, open overdue invoices included "
+                       "(default); score: the risk score"},
+        "bands": {"type": "list", "minlength": 1, "meta": "lowest risk first; the last has no "
+                                                          "upto", "schema": {
+            "type": "dict", "schema": {
+                "name": {**NAME, "required": True},
+                "upto": {"type": "money", "min": 0,
+                         "meta": "the band holds figures up to this, inclusive"},
+            }}},
+    }},
+    "early_warning": {"type": "dict", "schema": {
+        "max_days_past_due": {"type": "integer", "min": 0,
+                              "meta": "clients whose oldest open item is at most this many "
+                                      "days past due and whose signals fired are listed as "
+                                      "early warnings (default 30)"},
+    }},
+    "bad_debt": {"type": "dict", "schema": {
+        "min_days_past_due": {"type": "integer", "min": 1,
+                              "meta": "undisputed open items more than this many days past due "
+                                      "are bad-debt candidates (default 90)"},
     }},
 }
 
@@ -136,8 +223,17 @@ ASSIGNMENT = {"type": "dict", "schema": {
     "reason": {"type": "string", "meta": "why, for the record"},
 }}
 
+RISK_ASSIGNMENT = {"type": "dict", "schema": {
+    "ladder": {**NAME, "meta": "escalation ladder for clients in this risk tier"},
+    "fees": {"type": "list", "schema": NAME, "meta": "fee rules that apply"},
+    "reason": {"type": "string", "meta": "why, for the record"},
+}}
+
 SEGMENTS_FILE: dict[str, Any] = {
     "default": {**ASSIGNMENT, "meta": "for clients no segment or override names"},
+    "risk": {"type": "dict", "keysrules": NAME, "valuesrules": RISK_ASSIGNMENT,
+             "meta": "by risk tier (risk.yaml tiers): overrides the segment's ladder and fees; "
+                     "a per-client entry still wins"},
     "segments": {"type": "dict", "keysrules": NAME, "valuesrules": ASSIGNMENT,
                  "meta": "by clients.csv segment"},
     "clients": {"type": "dict", "keysrules": {"type": "string"}, "valuesrules": ASSIGNMENT,
@@ -170,6 +266,7 @@ FILES: dict[str, dict[str, Any]] = {
     "terms.yaml": TERMS_FILE,
     "escalation.yaml": ESCALATION_FILE,
     "incentives.yaml": INCENTIVES_FILE,
+    "risk.yaml": RISK_FILE,
     "segments.yaml": SEGMENTS_FILE,
     "rates.yaml": RATES_FILE,
 }

@@ -9,6 +9,15 @@ from pathlib import Path
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
 from ..report.policies_view import build_policies_view
+from ..report.profile import risk_page
+from ..report.profile_tables import (
+    behaviour_csv_table,
+    offers_csv_table,
+    risk_csv_table,
+    seasonality_csv_table,
+    signals_csv_table,
+    tiers_csv_table,
+)
 from ..report.tables import (
     actions_csv_table,
     aging_csv_table,
@@ -49,7 +58,8 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     actions = build_actions_view(report)
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
-    pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies))
+    pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies),
+                       risk_page(report))
     mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
@@ -60,6 +70,12 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(fees_csv_table(report), stage / "data" / "fees.csv")
         write_table(discounts_csv_table(report), stage / "data" / "discounts.csv")
         write_table(plans_csv_table(report), stage / "data" / "plans.csv")
+        write_table(behaviour_csv_table(report), stage / "data" / "behaviour.csv")
+        write_table(risk_csv_table(report), stage / "data" / "risk.csv")
+        write_table(signals_csv_table(report), stage / "data" / "signals.csv")
+        write_table(tiers_csv_table(report), stage / "data" / "tiers.csv")
+        write_table(seasonality_csv_table(report), stage / "data" / "seasonality.csv")
+        write_table(offers_csv_table(report), stage / "data" / "offers.csv")
         mark("data csv")
         for rel, text in pages.items():
             path = stage / rel

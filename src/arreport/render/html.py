@@ -27,10 +27,12 @@ def render(name: str, **context: Any) -> str:
 
 
 def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
-               policies: object) -> dict[str, str]:
+               policies: object, risk: object) -> dict[str, str]:
     """Relative path -> HTML text for every page of the site."""
-    common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions}
+    common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk}
+    slugs = {c.client_id: c.slug for c in site.clients}
     pages = {
+        "risk.html": render("risk.html", page="risk", root="", slugs=slugs, **common),
         "policies.html": render("policies.html", page="policies", root="", sections=policies,
                                 **common),
         "actions.html": render("actions.html", page="actions", root="", **common),

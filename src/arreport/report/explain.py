@@ -26,8 +26,13 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
     seg = cl["segment"] if isinstance(cl["segment"], str) else None
     lines = [f"Client {cid} {cl['name']} (segment {seg or '–'}, kind {cl['kind']})"]
     # where the ladder comes from
+    tier_code = (int(led.clients["risk_tier"].iat[client_code])
+                 if "risk_tier" in led.clients else -1)
+    tier = pol.risk.bands[tier_code].name if tier_code >= 0 else None
     if cid in pol.clients and pol.clients[cid].ladder:
         origin = f"client override ({pol.clients[cid].source})"
+    elif tier in pol.risk_assignments and pol.risk_assignments[tier].ladder:
+        origin = f"risk tier {tier} ({pol.risk_assignments[tier].source})"
     elif seg in pol.segments and pol.segments[seg].ladder:
         origin = f"segment {seg} ({pol.segments[seg].source})"
     else:

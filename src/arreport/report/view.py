@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -95,6 +96,19 @@ class ClientView:
     credit: str = ""  # "limit $10,000.00 · 124% used", or ""
     hold: str = ""  # why the client is on hold, or ""
     actions: list[str] = field(default_factory=list)  # today's steps: "INV-1: formal_notice"
+    profiles: list[Any] = field(default_factory=list)  # profile.Profile per currency
+    offers: list[OfferRow] = field(default_factory=list)  # early-payment discounts to take
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    invoice_id: str
+    currency: str
+    open_amount: str
+    discount: str
+    pay: str
+    deadline: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -106,6 +120,8 @@ class SiteView:
     warnings: list[str]
     warning_count: int
     company: dict[str, str] = field(default_factory=dict)
+    window_days: int = 365  # the behaviour window
+    trend_days: int = 90
 
 
 def _split_address(text: object) -> list[str]:
@@ -244,7 +260,8 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
 
     # a client with no balance but a fee, action or hold due still gets a page
     shown = {int(c) for c in t_client.tolist()}
-    extra = sorted({int(c) for frame in (report.fees, report.actions, report.holds)
+    extra = sorted({int(c) for frame in (report.fees, report.actions, report.holds,
+                                         report.behaviour)
                     for c in frame["client"].tolist()} - shown)
     for c in extra:
         client_views.append(ClientView(
@@ -255,13 +272,41 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             currencies=[], has_statement=False, credit=credit_text.get(c, ""),
             hold=hold_text.get(c, ""), actions=action_text.get(c, [])))
     client_views.sort(key=lambda v: v.client_id)
+    client_views = _with_profiles(report, client_views)
 
     warns = [d for d in report.diagnostics if d.severity == "warning"]
     _ = as_of_day
     return SiteView(
         as_of=fmt.date(report.as_of), as_of_iso=report.as_of.isoformat(),
         currencies=cur_views, clients=client_views,
-        warnings=[_warning_text(d) for d in warns[:max_warnings]], warning_count=len(warns))
+        warnings=[_warning_text(d) for d in warns[:max_warnings]], warning_count=len(warns),
+        window_days=report.policies.risk.window_days, trend_days=report.policies.risk.trend_days)
+
+
+def _with_profiles(report: Report, views: list[ClientView]) -> list[ClientView]:
+    """Each client's payment behaviour, risk, loyalty and open discount offers."""
+    from .profile import by_client
+    from .profile_tables import offer_reasons
+
+    code_of = {str(c): i for i, c in enumerate(report.ledger.client_ids().tolist())}
+    profiles = by_client(report)
+    o = report.offers
+    reasons = offer_reasons(report)
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    offers: dict[int, list[OfferRow]] = {}
+    for k, (c, cur, inv, disc, dl, pay) in enumerate(zip(
+            o["client"].tolist(), o["cur"].tolist(), o["inv"].tolist(), o["discount"].tolist(),
+            o["deadline"].tolist(), o["pay"].tolist(), strict=True)):
+        name = report.currencies[int(cur)]
+        offers.setdefault(int(c), []).append(OfferRow(
+            invoice_id=str(inv_ids[int(inv)]), currency=name,
+            open_amount=fmt.amount(int(pay) + int(disc), name), discount=fmt.amount(disc, name),
+            pay=fmt.amount(pay, name), deadline=fmt.day(int(dl)), reason=reasons[k]))
+    out = []
+    for v in views:
+        code = code_of[v.client_id]
+        out.append(replace(v, profiles=profiles.get(code, []), offers=offers.get(code, [])))
+    return out
 
 
 def _client_status(report: Report) -> tuple[dict[int, str], dict[int, str], dict[int, list[str]]]:

@@ -1,0 +1,345 @@
+"""How each client pays, its risk and its loyalty tier, as text and as rows for the pages,
+the statements and data/*.csv. Every figure comes from Report; nothing is computed twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..compute.behaviour import NO_FIGURE
+from ..compute.loyalty import NO_TIER, on_time_needed, tier_changes
+from ..ledger.dates import iso
+from ..pipeline import Report
+from ..policy.model import Signal
+from . import format as fmt
+
+STATEMENT_REACH = 6  # invoices paid on time: a nearer tier is named on the statement
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def tenths_text(t: int) -> str:
+    """Tenths as a one-decimal figure ('12.5', '-3.0'); '' for NO_FIGURE."""
+    if t == NO_FIGURE:
+        return ""
+    sign = "-" if t < 0 else ""
+    a = abs(int(t))
+    return f"{sign}{a // 10}.{a % 10}"
+
+
+def ratio_text(num: int, den: int, places: int = 4) -> str:
+    """num / den to `places` decimals, rounded half-up; '' when den is 0."""
+    if den <= 0:
+        return ""
+    scale = 10**places
+    q = (2 * num * scale + den) // (2 * den)
+    return f"{q // scale}.{q % scale:0{places}d}"
+
+
+def percent_text(num: int, den: int) -> str:
+    """num / den as a percent with one decimal ('95.8%'); '' when den is 0."""
+    if den <= 0:
+        return ""
+    q = (2000 * num + den) // (2 * den)
+    return f"{q // 10}.{q % 10}%"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str) -> str:
+    """The figures of one signal: what was measured against its threshold."""
+    if sig.when == "lateness_trend":
+        return (f"average days late {tenths_text(row['lateness_recent_t'])} in the last "
+                f"{row['trend_days']} days vs {tenths_text(row['lateness_prior_t'])} in the "
+                f"{row['trend_days']} before: {'+' if value >= 0 else ''}{tenths_text(value)} "
+                f"{'>' if value > 10 * (sig.above_days or 0) else '≤'} {sig.above_days}")
+    if sig.when == "partial_payments":
+        return (f"{_plural(value, 'partial payment')} in the last {sig.within_days} days "
+                f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
+    if sig.when == "rounded_down_payments":
+        return (f"{_plural(value, 'rounded-down payment')} in the last {sig.within_days} days "
+                f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
+    if sig.when == "order_frequency_drop":
+        return (f"{_plural(row['orders_recent'], 'invoice')} in the last {row['trend_days']} "
+                f"days against {row['orders_norm']} in the {row['norm_days']} before: orders "
+                f"down {tenths_text(value)}% (more than {sig.above_percent}% fires)")
+    if sig.when == "spend_drop":
+        return (f"spend {fmt.amount(row['spend_recent'], currency)} in the last "
+                f"{row['trend_days']} days against {fmt.amount(row['spend_norm'], currency)} "
+                f"in the {row['norm_days']} before: down {tenths_text(value)}% "
+                f"(more than {sig.above_percent}% fires)")
+    if sig.when == "credit_limit_usage":
+        return f"credit limit {tenths_text(value)}% used (more than {sig.above_percent}% fires)"
+    if sig.when == "broken_promise":
+        return f"{_plural(value, 'promise')} to pay broken in the last {sig.within_days} days"
+    return ""
+
+
+@dataclass(frozen=True)
+class SignalLine:
+    id: str
+    weight: int
+    figure: int
+    text: str  # 'risk.yaml:7 lateness_worsening: average days late ...'
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One client's payment behaviour, risk and loyalty in one currency, formatted."""
+
+    client: int
+    client_id: str
+    name: str
+    currency: str
+    invoices_paid: int
+    paid_amount: str
+    avg_days_to_pay: str
+    median_days_to_pay: str
+    avg_days_late: str
+    weighted_days_late: str
+    on_time_share: str  # '0.9583'
+    on_time_percent: str  # '95.8%'
+    late_share: str
+    partial_payments: int
+    rounded_down_payments: int
+    discounts_taken: int
+    discounts_missed: int
+    lateness_recent: str
+    lateness_prior: str
+    lateness_trend: str
+    order_gap_recent: str
+    order_gap_norm: str
+    order_change: str  # percent change of the order rate against the norm, '' unknown
+    spend_recent: str
+    spend_norm: str
+    spend_change: str
+    days_late_incl_open: str
+    open_overdue: int
+    score: int
+    lateness_points: int
+    risk_tier: str
+    risk_reason: str
+    early_warning: bool
+    max_days_past_due: int
+    signals: list[SignalLine]
+    tier: str  # loyalty tier name or ''
+    previous_tier: str
+    change: str  # promotion, demotion, new, lost or ''
+    reward: str
+    tier_reason: str
+    keep_text: str  # what keeps the tier, or what reaches the next one (for the statement)
+    season: list[tuple[str, str, int]] = field(default_factory=list)  # (month, days, n)
+    # raw figures for the CSVs
+    raw: dict[str, int] = field(default_factory=dict)
+
+
+def profiles(report: Report) -> list[Profile]:
+    """One Profile per behaviour row, in (client_id, currency) order."""
+    cache: dict[str, list[Profile]] = report.__dict__.setdefault("_profiles", {})
+    if "all" not in cache:
+        cache["all"] = _profiles(report)
+    return cache["all"]
+
+
+def _profiles(report: Report) -> list[Profile]:
+    beh = report.behaviour
+    rk = report.risk
+    loy = report.loyalty
+    pol = report.policies
+    rp = pol.risk
+    tiers = pol.loyalty.tiers
+    bands = rp.bands
+    client_ids = report.ledger.client_ids()
+    names = report.ledger.clients["name"].astype(str).to_numpy()
+    cols = {c: beh[c].to_numpy().tolist() for c in beh.columns}
+    rcols = {c: rk[c].to_numpy().tolist() for c in rk.columns}
+    lcols = {c: loy[c].to_numpy().tolist() for c in loy.columns}
+    change = tier_changes(loy["tier"].to_numpy(), loy["previous_tier"].to_numpy()).tolist()
+    # what it takes to reach each tier, per row (for the statement)
+    paid = loy["invoices_paid"].to_numpy()
+    on_time = loy["on_time"].to_numpy()
+    needed = [on_time_needed(t, paid, on_time).tolist() for t in tiers]
+    season = _season(report)
+    previous_iso = str(iso(np.array([report.previous_day]))[0])
+    out = []
+    for i in range(len(beh)):
+        c = int(cols["client"][i])
+        cur = report.currencies[int(cols["cur"][i])]
+        row = {k: int(v[i]) for k, v in cols.items() if k != "lateness_trend_known"}
+        row["trend_days"] = rp.trend_days
+        row["norm_days"] = int(cols["norm_days"][i])
+        n_paid = row["invoices_paid"]
+        # signals
+        sig_lines = []
+        for s, sig in enumerate(pol.risk.signals):
+            if rcols[f"fired_{s}"][i]:
+                value = int(rcols[f"value_{s}"][i])
+                sig_lines.append(SignalLine(
+                    sig.id, sig.weight, value,
+                    f"{sig.source} {sig.id}: {signal_text(sig, value, row, cur)}"))
+        band = bands[int(rcols["tier"][i])]
+        lateness = int(rcols["lateness_points"][i])
+        parts = [f"lateness {lateness} ({tenths_text(max(row['days_late_incl_open_t'], 0))} "
+                 f"days × {rp.points_per_day_late}, at most {rp.max_lateness_points})"]
+        parts += [f"{s.id} {s.weight}" for s in sig_lines]
+        figure = (f"{tenths_text(max(row['days_late_incl_open_t'], 0))} days late on average "
+                  "(open overdue invoices included)" if rp.tiers_by == "days_late"
+                  else f"score {rcols['score'][i]}")
+        bound = f"≤ {band.upto}" if band.upto is not None else \
+            f"> {bands[-2].upto}" if len(bands) > 1 else ""
+        risk_reason = (f"{band.source} {band.name}: {figure} {bound}; score "
+                       f"{rcols['score'][i]} = " + " + ".join(parts))
+        # loyalty
+        t = int(lcols["tier"][i])
+        p = int(lcols["previous_tier"][i])
+        # the loyalty window's own figures (it may differ from the behaviour window)
+        l_paid = int(lcols["invoices_paid"][i])
+        l_on = int(lcols["on_time"][i])
+        share = percent_text(l_on, l_paid)
+        if t != NO_TIER:
+            tier = tiers[t]
+            tier_reason = (f"{tier.source} {tier.name}: {l_on} of "
+                           f"{_plural(l_paid, 'invoice')} paid on time ({share} ≥ "
+                           f"{tier.share_text()}), {l_paid} ≥ "
+                           f"{tier.min_invoices} invoices in {pol.loyalty.window_days} days")
+            keep = (f"Your {tier.name} tier: {tier.reward(cur) or 'our thanks'}. You paid "
+                    f"{l_on} of your last {_plural(l_paid, 'invoice')} on time "
+                    f"({share}); {tier.name} needs {tier.share_text()} of at "
+                    f"least {tier.min_invoices} invoices over {pol.loyalty.window_days} days.")
+        else:
+            tier_reason = (f"no tier: {l_on} of {_plural(l_paid, 'invoice')} paid "
+                           f"on time{f' ({share})' if share else ''} in "
+                           f"{pol.loyalty.window_days} days")
+            keep = ""
+            for k in range(len(tiers) - 1, -1, -1):
+                need = int(needed[k][i])
+                # only a tier within reach is worth a line on the statement
+                if 0 < need <= max(STATEMENT_REACH, tiers[k].min_invoices):
+                    keep = (f"Pay your next {_plural(need, 'invoice')} on time to reach "
+                            f"{tiers[k].name}: {tiers[k].reward(cur)}.")
+                    break
+            if tiers:
+                lowest = tiers[-1]
+                tier_reason += (f"; the lowest tier, {lowest.name} ({lowest.source}), needs "
+                                f"{lowest.thresholds()}")
+        if p != NO_TIER and change[i]:
+            tier_reason += (f"; was {tiers[p].name} on {previous_iso} "
+                            f"({lcols['previous_on_time'][i]} of "
+                            f"{lcols['previous_paid'][i]} on time)")
+        elif p == NO_TIER and change[i] == "new":
+            tier_reason += f"; no tier on {previous_iso}"
+        dev = row["orders_recent"], row["orders_norm"]
+        out.append(Profile(
+            client=c, client_id=str(client_ids[c]), name=str(names[c]), currency=cur,
+            invoices_paid=n_paid, paid_amount=fmt.amount(row["paid_amount"], cur),
+            avg_days_to_pay=tenths_text(row["avg_days_to_pay_t"]),
+            median_days_to_pay=tenths_text(row["median_days_to_pay_t"]),
+            avg_days_late=tenths_text(row["avg_days_late_t"]),
+            weighted_days_late=tenths_text(row["weighted_days_late_t"]),
+            on_time_share=ratio_text(row["on_time"], n_paid),
+            on_time_percent=percent_text(row["on_time"], n_paid),
+            late_share=ratio_text(row["late"], n_paid),
+            partial_payments=row["partial_payments"],
+            rounded_down_payments=row["rounded_down_payments"],
+            discounts_taken=row["discounts_taken"], discounts_missed=row["discounts_missed"],
+            lateness_recent=tenths_text(row["lateness_recent_t"]),
+            lateness_prior=tenths_text(row["lateness_prior_t"]),
+            lateness_trend=(tenths_text(row["lateness_trend_t"])
+                            if cols["lateness_trend_known"][i] else ""),
+            order_gap_recent=_gap(rp.trend_days, dev[0]),
+            order_gap_norm=_gap(row["norm_days"], dev[1]),
+            order_change=tenths_text(-row["order_drop_t"]) if dev[1] else "",
+            spend_recent=fmt.amount(row["spend_recent"], cur),
+            spend_norm=fmt.amount(_scaled(row["spend_norm"], rp.trend_days, row["norm_days"]),
+                                  cur),
+            spend_change=tenths_text(-row["spend_drop_t"]) if row["spend_norm"] else "",
+            days_late_incl_open=tenths_text(row["days_late_incl_open_t"]),
+            open_overdue=row["open_overdue"], score=int(rcols["score"][i]),
+            lateness_points=lateness, risk_tier=band.name, risk_reason=risk_reason,
+            early_warning=bool(rcols["warning"][i]), max_days_past_due=row["max_days_past_due"],
+            signals=sig_lines, tier=tiers[t].name if t != NO_TIER else "",
+            previous_tier=tiers[p].name if p != NO_TIER else "", change=str(change[i]),
+            reward=tiers[t].reward(cur) if t != NO_TIER else "", tier_reason=tier_reason,
+            keep_text=keep, season=season.get((c, int(cols["cur"][i])), []),
+            raw=row | {"spend_norm_scaled": _scaled(row["spend_norm"], rp.trend_days,
+                                                    row["norm_days"])}))
+    return out
+
+
+def _gap(days: int, count: int) -> str:
+    """Days between invoices over a period: its length / the invoices in it."""
+    return tenths_text((20 * days + count) // (2 * count)) if count > 0 and days > 0 else ""
+
+
+def _scaled(amount: int, to_days: int, from_days: int) -> int:
+    """An amount over `from_days` scaled to `to_days`, half-up to the minor unit."""
+    if from_days <= 0:
+        return 0
+    return (2 * amount * to_days + from_days) // (2 * from_days)
+
+
+def _season(report: Report) -> dict[tuple[int, int], list[tuple[str, str, int]]]:
+    """(client, cur) -> twelve (month, average days late, invoices) cells, Jan to Dec."""
+    s = report.seasonality
+    out: dict[tuple[int, int], list[tuple[str, str, int]]] = {}
+    for c, k, m, n, t in zip(s["client"].tolist(), s["cur"].tolist(), s["month"].tolist(),
+                             s["invoices"].tolist(), s["avg_days_late_t"].tolist(), strict=True):
+        cells = out.setdefault((int(c), int(k)), [(name, "", 0) for name in MONTHS])
+        cells[int(m) - 1] = (MONTHS[int(m) - 1], tenths_text(int(t)), int(n))
+    return out
+
+
+def by_client(report: Report) -> dict[int, list[Profile]]:
+    out: dict[int, list[Profile]] = {}
+    for p in profiles(report):
+        out.setdefault(p.client, []).append(p)
+    return out
+
+
+@dataclass(frozen=True)
+class TierCount:
+    name: str
+    reward: str
+    rule: str
+    clients: int
+
+
+@dataclass(frozen=True)
+class RiskPage:
+    warnings: list[Profile]  # early warnings, highest score first
+    ranking: list[Profile]  # every client and currency, highest score first
+    changes: list[Profile]  # loyalty tier changes since the previous month end
+    tier_counts: list[TierCount]
+    band_counts: list[tuple[str, int, str]]  # (risk tier, clients, rule)
+    previous: str  # the previous month end, formatted
+    window_days: int
+    trend_days: int
+    tiers_by: str
+
+
+def risk_page(report: Report) -> RiskPage:
+    ps = profiles(report)
+    ranked = sorted(ps, key=lambda p: (-p.score, p.client_id, p.currency))
+    pol = report.policies
+    tier_counts = []
+    for t in pol.loyalty.tiers:
+        n = sum(1 for p in ps if p.tier == t.name)
+        reward = ", ".join(sorted({p.reward for p in ps if p.tier == t.name})) or t.reward(
+            pol.currency)
+        tier_counts.append(TierCount(t.name, reward, f"{t.thresholds()} ({t.source})", n))
+    bands = []
+    for b in pol.risk.bands:
+        bound = f"up to {b.upto}" if b.upto is not None else "above"
+        unit = "days late on average" if pol.risk.tiers_by == "days_late" else "points"
+        bands.append((b.name, sum(1 for p in ps if p.risk_tier == b.name),
+                      f"{bound} {unit} ({b.source})"))
+    order = {"promotion": 0, "new": 1, "demotion": 2, "lost": 3}
+    changes = sorted((p for p in ps if p.change),
+                     key=lambda p: (order.get(p.change, 9), p.client_id, p.currency))
+    return RiskPage(
+        warnings=[p for p in ranked if p.early_warning], ranking=ranked, changes=changes,
+        tier_counts=tier_counts, band_counts=bands, previous=fmt.day(report.previous_day),
+        window_days=pol.loyalty.window_days, trend_days=pol.risk.trend_days,
+        tiers_by=pol.risk.tiers_by)
