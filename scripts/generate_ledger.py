@@ -74,6 +74,8 @@ SEGMENT_TERMS: dict[str, str] = {
     "financial": "10th_next",
 }
 DEFAULT_TERMS = "net30"
+# terms the demo gives one client outright (never drawn at random): net 30, 2% off in 10 days
+DISCOUNT_TERMS = "2-10-net30"
 DECIMALS: dict[str, int] = {"USD": 2, "EUR": 2}
 
 # (step id, days past due, channel) of the standard ladder, used for the contact log.
@@ -102,7 +104,7 @@ COUNTRY_INFO: dict[str, tuple[str, str]] = {  # country -> (language, timezone)
 
 
 def terms_index(name: str) -> int:
-    return TERMS.index(name)
+    return (*TERMS, DISCOUNT_TERMS).index(name)
 
 
 def due_dates(issue: np.ndarray, terms_idx: np.ndarray) -> np.ndarray:
@@ -116,6 +118,7 @@ def due_dates(issue: np.ndarray, terms_idx: np.ndarray) -> np.ndarray:
         issue + np.timedelta64(60, "D"),  # net60
         end_of_month + np.timedelta64(30, "D"),  # eom30
         next_month + np.timedelta64(9, "D"),  # 10th_next
+        issue + np.timedelta64(30, "D"),  # 2-10-net30
     ]
     return np.choose(terms_idx.astype(np.int64), choices)
 
@@ -455,6 +458,7 @@ class Client:
     rounder: bool = False
     partial: bool = False
     overpay: str | None = None  # "duplicate" | "roundup"
+    discounter: bool = False  # on 2-10-net30, mostly pays within 10 days less the 2%
     usd_lines: bool = False  # an EUR client also billed in USD now and then
     stop_days: int = 0  # bad payers: stops paying invoices due later than as_of - stop_days
     language: str = ""
@@ -502,7 +506,7 @@ def demo_clients() -> list[Client]:
           "America/Phoenix", "slow", 1500, 14000, 0.8, credit_limit=40000, method="wire"),
         c("Riverside Plastic & Reconstructive Surgery", "medical", "US",
           "1020 29th St, Suite 450\nSacramento, CA 95816", "Jorge Medina",
-          "America/Los_Angeles", "good", 1500, 12000, 0.7, method="wire"),
+          "America/Los_Angeles", "good", 1500, 12000, 0.7, method="wire", discounter=True),
         c("Oakmont Cosmetic Surgery Associates", "medical", "US",
           "5500 Walnut St, Suite 200\nPittsburgh, PA 15232", "Beth Kowalczyk",
           "America/New_York", "ontime", 1200, 9000, 0.7, partial=True),
@@ -698,6 +702,9 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
                 if cl.po and rng.random() < 0.8:
                     inv.reference = f"PO-{cl.po}-{int(rng.integers(1000, 9999))}"
                 invs.append(inv)
+    for inv in invs:  # set here, not per client, so the random draws stay as they were
+        if inv.client.discounter and inv.terms is None:
+            inv.terms = DISCOUNT_TERMS
     invs.sort(key=lambda i: (i.issue, i.client.cid, i.cents))
     width = id_width(len(invs), 6)
     issue_arr = np.array([i.issue for i in invs], dtype="datetime64[D]")
@@ -821,6 +828,13 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
             inv.settled = run
             continue
         named = rng.random() >= 0.15
+        if cl.discounter and inv.terms == DISCOUNT_TERMS and not inv.credited and delay % 5:
+            # takes the early-payment discount: pays within 10 days, 2% (half-up) less;
+            # draws nothing more from rng, so the other clients' documents stay as they were
+            discount = (inv.cents * 2 * 2 + 100) // 200
+            pay(inv, inv.issue + days(abs(delay) % 9 + 1), due_amount - discount)
+            inv.open_cents = 0 if inv.settled else inv.open_cents
+            continue
         if cl.overpay and inv is client_invs(cl.name)[-1]:
             if cl.overpay == "roundup":  # pays the next hundred up
                 pay(inv, date, (due_amount // 10000 + 1) * 10000)

@@ -3,7 +3,7 @@
 It is the opposite of the engine (no frames, no vectorised sorts), so that the property tests
 can compare the two on generated ledgers. It covers what the generated ledgers use: currencies
 with their decimals, terms (net_days, end_of_month, day_of_next_month, deposit), explicit due
-dates, the as-of cut, referenced documents and the pool. No discounts.
+dates, the as-of cut, referenced documents and the pool, early-payment discounts.
 """
 
 from __future__ import annotations
@@ -108,11 +108,16 @@ def allocate(ledger_dir: Path, policies_dir: Path, as_of: dt.date) -> OracleResu
         issue = dt.date.fromisoformat(row["issue_date"])
         amount = to_minor(row["amount"], currency)
         invoices[row["invoice_id"]] = {"client_id": row["client_id"], "currency": currency,
-                                       "issue_date": issue}
+                                       "issue_date": issue, "amount": amount}
         if issue > as_of:
             continue
         add(result.invoiced, (row["client_id"], currency), amount)
         terms = all_terms[terms_name(row)]
+        if "discount" in terms:
+            invoices[row["invoice_id"]]["discount"] = half_up_percent(
+                amount, Decimal(str(terms["discount"]["percent"])))
+            invoices[row["invoice_id"]]["deadline"] = issue + dt.timedelta(
+                days=int(terms["discount"]["within_days"]))
         due = (dt.date.fromisoformat(row["due_date"]) if row.get("due_date")
                else due_date(issue, terms))
         deposit = 0
@@ -145,7 +150,8 @@ def allocate(ledger_dir: Path, policies_dir: Path, as_of: dt.date) -> OracleResu
             amount = to_minor(row["amount"], currency)
             add(totals, (row["client_id"], currency), amount)
             documents.append({"id": row[id_column], "date": date, "client_id": row["client_id"],
-                              "currency": currency, "amount": amount, "invoice_id": named})
+                              "currency": currency, "amount": amount, "invoice_id": named,
+                              "payment": filename == "payments.csv"})
 
     # referenced documents first, in (date, id) order; the rest and any excess to the pool
     pool: dict[Key, int] = {}
@@ -155,10 +161,21 @@ def allocate(ledger_dir: Path, policies_dir: Path, as_of: dt.date) -> OracleResu
         if (invoice is not None and invoice["client_id"] == doc["client_id"]
                 and invoice["currency"] == doc["currency"] and invoice["issue_date"] <= as_of):
             own_lines = [ln for ln in lines if ln.invoice_id == doc["invoice_id"]]
+            open_before = sum(ln.open for ln in own_lines)
+            # an early-payment discount: a payment by the deadline that leaves exactly the
+            # discount open settles the invoice (the first such payment only)
+            offer = invoice.get("discount", 0)
+            takes_discount = (offer > 0 and doc["payment"] and not invoice.get("taken")
+                              and doc["date"] <= invoice["deadline"] and open_before > 0
+                              and open_before - doc["amount"] == offer)
             for line in sorted(own_lines, key=lambda ln: (ln.due_date, ln.line)):
                 take = min(remaining, line.open)
                 line.open -= take
                 remaining -= take
+            if takes_discount:
+                invoice["taken"] = True
+                for line in own_lines:
+                    line.open = 0
         add(pool, (doc["client_id"], doc["currency"]), remaining)
 
     # each pool pays its client's open lines in that currency, oldest due first

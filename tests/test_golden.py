@@ -55,7 +55,7 @@ def test_demo_output_matches_the_golden_copy(demo_site: Path, name: str) -> None
 
 def test_demo_allocation_agrees_with_the_oracle(compute_report: Callable[..., Outcome]) -> None:
     """The demo ledger is larger and messier than the generated ones: check it line by line.
-    (The oracle knows no early-payment discounts; the demo must not need them to agree.)"""
+    The demo takes early-payment discounts, which the oracle reads from the terms too."""
     if not DEMO.is_dir():
         pytest.skip(f"the demo ledger {DEMO.relative_to(REPO)} is absent")
     as_of = dt.date.fromisoformat((DEMO / "AS_OF").read_text().strip())
