@@ -42,6 +42,8 @@ class OracleResult:
     invoiced: dict[Key, int] = field(default_factory=dict)
     paid: dict[Key, int] = field(default_factory=dict)
     credited: dict[Key, int] = field(default_factory=dict)
+    # invoice_id -> settlement date (SPEC Settlement date), only for invoices fully settled
+    settled: dict[str, dt.date] = field(default_factory=dict)
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -155,6 +157,8 @@ def allocate(ledger_dir: Path, policies_dir: Path, as_of: dt.date) -> OracleResu
 
     # referenced documents first, in (date, id) order; the rest and any excess to the pool
     pool: dict[Key, int] = {}
+    pieces: dict[Key, list[tuple[dt.date, str, int]]] = {}  # what each document pooled
+    ref_date: dict[str, dt.date] = {}  # the last referenced document applied to an invoice
     for doc in sorted(documents, key=lambda d: (d["date"], d["id"])):
         remaining = doc["amount"]
         invoice = invoices.get(doc["invoice_id"])
@@ -172,24 +176,51 @@ def allocate(ledger_dir: Path, policies_dir: Path, as_of: dt.date) -> OracleResu
                 take = min(remaining, line.open)
                 line.open -= take
                 remaining -= take
+                if take > 0:
+                    ref_date[doc["invoice_id"]] = doc["date"]
             if takes_discount:
                 invoice["taken"] = True
                 for line in own_lines:
                     line.open = 0
         add(pool, (doc["client_id"], doc["currency"]), remaining)
+        if remaining > 0:
+            pieces.setdefault((doc["client_id"], doc["currency"]), []).append(
+                (doc["date"], doc["id"], remaining))
 
-    # each pool pays its client's open lines in that currency, oldest due first
+    # each pool pays its client's open lines in that currency, oldest due first; the pieces,
+    # taken in (date, id) order, tell the date on which each line's share was covered
+    pool_date: dict[str, dt.date] = {}
     for (client_id, currency), amount in sorted(pool.items()):
         remaining = amount
+        queue = sorted(pieces.get((client_id, currency), []))
         own_lines = [ln for ln in lines
                      if ln.client_id == client_id and ln.currency == currency]
         for line in sorted(own_lines,
                            key=lambda ln: (ln.due_date, ln.issue_date, ln.invoice_id, ln.line)):
             take = min(remaining, line.open)
+            need = take
+            while need > 0:
+                date, doc_id, left = queue[0]
+                used = min(left, need)
+                need -= used
+                if used == left:
+                    queue.pop(0)
+                else:
+                    queue[0] = (date, doc_id, left - used)
+                if need == 0 and take == line.open:
+                    pool_date[line.invoice_id] = max(pool_date.get(line.invoice_id, date), date)
             line.open -= take
             remaining -= take
         if remaining > 0:
             result.unapplied[(client_id, currency)] = remaining
 
     result.open = {(ln.invoice_id, ln.line): ln.open for ln in lines}
+    by_invoice: dict[str, list[DueLine]] = {}
+    for ln in lines:
+        by_invoice.setdefault(ln.invoice_id, []).append(ln)
+    for invoice_id, own in by_invoice.items():
+        if all(ln.open == 0 for ln in own):
+            dates = [own[0].issue_date, ref_date.get(invoice_id, own[0].issue_date),
+                     pool_date.get(invoice_id, own[0].issue_date)]
+            result.settled[invoice_id] = max(dates)
     return result

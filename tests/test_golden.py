@@ -17,6 +17,7 @@ import pytest
 
 from conftest import REPO, SHIPPED_POLICIES, Outcome, run_arreport
 from oracle import allocate as oracle_allocate
+from test_properties import settlement_dates
 
 DEMO = REPO / "examples" / "demo"
 GOLDEN = Path(__file__).parent / "golden" / "demo"
@@ -63,3 +64,5 @@ def test_demo_allocation_agrees_with_the_oracle(compute_report: Callable[..., Ou
     expected = oracle_allocate(DEMO, SHIPPED_POLICIES, as_of)
     assert result.open_lines == expected.open
     assert result.unapplied == expected.unapplied
+    assert settlement_dates(result) == expected.settled
+    assert len(expected.settled) > 600

@@ -22,6 +22,17 @@ from hypothesis import strategies as st
 from conftest import Outcome
 from oracle import allocate as oracle_allocate
 
+
+def settlement_dates(result: Outcome) -> dict[str, dt.date]:
+    """invoice_id -> settlement date, for the invoices the engine finds settled."""
+    from arreport.compute.settlement import NOT_SETTLED
+    from arreport.ledger.dates import from_day
+
+    s = result.report.settled
+    ids = result.report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    return {str(ids[i]): from_day(int(d)) for i, d in zip(
+        s["inv"].tolist(), s["settlement_date"].tolist(), strict=True) if d != NOT_SETTLED}
+
 BASE = dt.date(2024, 1, 1)
 CLIENTS = ("C1", "C2", "C3", "C4")
 CURRENCIES = ("USD", "EUR")
@@ -172,6 +183,7 @@ def test_engine_agrees_with_the_oracle(ledger: GeneratedLedger, property_policie
         expected = oracle_allocate(ledger_dir, property_policies, ledger.as_of)
     assert result.open_lines == expected.open
     assert result.unapplied == expected.unapplied
+    assert settlement_dates(result) == expected.settled
     for key, group in result.groups.items():
         assert group["invoiced"] == expected.invoiced.get(key, 0), key
         assert group["paid"] == expected.paid.get(key, 0), key

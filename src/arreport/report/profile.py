@@ -217,7 +217,8 @@ def _profiles(report: Report) -> list[Profile]:
                 need = int(needed[k][i])
                 # only a tier within reach is worth a line on the statement
                 if 0 < need <= max(STATEMENT_REACH, tiers[k].min_invoices):
-                    keep = (f"Pay your next {_plural(need, 'invoice')} on time to reach "
+                    what = "invoice" if need == 1 else _plural(need, "invoice")
+                    keep = (f"Pay your next {what} on time to reach "
                             f"{tiers[k].name}: {tiers[k].reward(cur)}.")
                     break
             if tiers:

@@ -1,0 +1,333 @@
+"""Early-warning signals with their figures, the risk score and tiers, risk routing to a
+ladder, loyalty tiers with promotion and demotion, and risk.yaml's located errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from arreport.pipeline import Report, compute, load_inputs
+from arreport.render.csvfiles import csv_text
+from arreport.report.profile import profiles
+from arreport.report.profile_tables import risk_csv_table, signals_csv_table, tiers_csv_table
+from arreport.report.tables import actions_csv_table
+from conftest import DEFAULT_POLICIES
+
+TmpLedger = Callable[..., Path]
+TmpPolicies = Callable[..., Path]
+A = dt.date(2024, 6, 30)
+
+
+def report_of(ledger: Path, as_of: dt.date = A, policies: Path = DEFAULT_POLICIES) -> Report:
+    led, pol, diags = load_inputs(ledger, policies)
+    return compute(led, pol, as_of, diags)
+
+
+def csv_rows(table: object) -> list[str]:
+    return csv_text(table).decode("utf-8").splitlines()[1:]  # type: ignore[arg-type]
+
+
+def with_risk(tmp_policies: TmpPolicies, text: str) -> Path:
+    folder = tmp_policies()
+    (folder / "risk.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+# --- signals -----------------------------------------------------------------------------------
+
+def test_lateness_worsening_fires_with_its_figures(tmp_ledger: TmpLedger,
+                                                   tmp_policies: TmpPolicies) -> None:
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        OLD,C1,2024-01-01,2024-02-01,10.00
+        NEW,C1,2024-04-01,2024-05-01,10.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-03,10.00,OLD
+        P2,C1,2024-05-13,10.00,NEW
+    """)
+    # prior 2 days late, recent 12: +10.0 is not more than 10; +10.0 > 9 fires
+    for above, fired in ((10, False), (9, True)):
+        policies = with_risk(tmp_policies, f"""signals:
+  - {{id: worse, when: lateness_trend, above_days: {above}, weight: 30}}
+""")
+        rows = csv_rows(signals_csv_table(report_of(ledger, policies=policies)))
+        assert rows == ([f"C1,USD,worse,30,risk.yaml:2 worse: average days late 12.0 in the "
+                         f"last 90 days vs 2.0 in the 90 before: +10.0 > {above}"]
+                        if fired else [])
+
+
+def test_a_second_partial_payment_within_60_days(tmp_ledger: TmpLedger,
+                                                 tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: repeat_partial, when: partial_payments, at_least: 2, within_days: 60, weight: 15}
+""")
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-03-01,2024-03-31,100.00
+        I2,C1,2024-04-01,2024-05-01,100.00
+    """, payments=f"""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,{A - dt.timedelta(days=60)},50.00,I1
+        P2,C1,2024-06-20,50.00,I2
+    """)
+    # P1 is 60 days before A: outside (A − 60, A]; one partial payment only
+    assert csv_rows(signals_csv_table(report_of(ledger, policies=policies))) == []
+    ledger2 = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-03-01,2024-03-31,100.00
+        I2,C1,2024-04-01,2024-05-01,100.00
+    """, payments=f"""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,{A - dt.timedelta(days=59)},50.00,I1
+        P2,C1,2024-06-20,50.00,I2
+    """)
+    assert csv_rows(signals_csv_table(report_of(ledger2, policies=policies))) == [
+        "C1,USD,repeat_partial,15,risk.yaml:2 repeat_partial: 2 partial payments in the last "
+        "60 days ≥ 2"]
+
+
+def test_credit_limit_usage_above_90_percent(tmp_ledger: TmpLedger,
+                                             tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: near_limit, when: credit_limit_usage, above_percent: 90, weight: 20}
+""")
+    for amount, fired in (("900.00", False), ("900.01", True)):
+        ledger = tmp_ledger(invoices=f"""
+            invoice_id,client_id,issue_date,amount
+            I1,C1,2024-06-20,{amount}
+        """, clients="""
+            client_id,name,credit_limit
+            C1,Client One,1000.00
+        """)
+        rows = csv_rows(signals_csv_table(report_of(ledger, policies=policies)))
+        assert rows == (["C1,USD,near_limit,20,risk.yaml:2 near_limit: credit limit 90.0% used "
+                         "(more than 90% fires)"] if fired else [])
+
+
+def test_a_broken_promise_to_pay(tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: broken_promise, when: broken_promise, within_days: 30, weight: 25}
+""")
+    contacts = """
+        date,client_id,channel,invoice_id,step,outcome,promise_date
+        2024-06-01,C1,phone,I1,call,promise,2024-06-10
+    """
+    invoices = """
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-04-01,2024-05-01,100.00
+    """
+    kept = tmp_ledger(invoices=invoices, contacts=contacts, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-06-10,100.00,I1
+    """)
+    assert csv_rows(signals_csv_table(report_of(kept, policies=policies))) == []
+    late = tmp_ledger(invoices=invoices, contacts=contacts, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-06-11,100.00,I1
+    """)
+    assert csv_rows(signals_csv_table(report_of(late, policies=policies))) == [
+        "C1,USD,broken_promise,25,risk.yaml:2 broken_promise: 1 promise to pay broken in the "
+        "last 30 days"]
+    # still running on A (promise date not passed): not broken
+    running = tmp_ledger(invoices=invoices, contacts=contacts)
+    assert csv_rows(signals_csv_table(report_of(running, dt.date(2024, 6, 10),
+                                                policies=policies))) == []
+
+
+def test_orders_slowing_needs_a_norm(tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: slowing, when: order_frequency_drop, above_percent: 50, min_orders: 4, weight: 10}
+""")
+    few = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,amount
+        N1,C1,2023-09-01,10.00
+        N2,C1,2023-10-01,10.00
+        N3,C1,2023-11-01,10.00
+    """)
+    assert csv_rows(signals_csv_table(report_of(few, policies=policies))) == []
+    enough = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,amount
+        N1,C1,2023-09-01,10.00
+        N2,C1,2023-10-01,10.00
+        N3,C1,2023-11-01,10.00
+        N4,C1,2023-12-01,10.00
+    """)
+    assert csv_rows(signals_csv_table(report_of(enough, policies=policies))) == [
+        "C1,USD,slowing,10,risk.yaml:2 slowing: 0 invoices in the last 90 days against 4 in "
+        "the 275 before: orders down 100.0% (more than 50% fires)"]
+
+
+# --- score and tiers ---------------------------------------------------------------------------
+
+def test_the_score_shows_its_components_and_the_tier_its_band(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: near_limit, when: credit_limit_usage, above_percent: 90, weight: 20}
+score: {points_per_day_late: 0.5, max_lateness_points: 40}
+tiers:
+  by: days_late
+  bands:
+    - {name: low, upto: 15}
+    - {name: medium, upto: 45}
+    - {name: high}
+""")
+    # open and 31 days past due on A, over its limit: 31 × 0.5 = 15.5 -> 16 points + 20
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-04-30,2024-05-30,1000.00
+    """, clients="""
+        client_id,name,credit_limit
+        C1,Client One,500.00
+    """)
+    assert csv_rows(risk_csv_table(report_of(ledger, policies=policies))) == [
+        'C1,USD,medium,36,16,20,near_limit,false,"risk.yaml:8 medium: 31.0 days late on '
+        'average (open overdue invoices included) ≤ 45; score 36 = lateness 16 (31.0 days × '
+        '0.5, at most 40) + near_limit 20"']
+
+
+@pytest.mark.parametrize(("days_late", "tier"), [(15, "low"), (16, "medium"), (45, "medium"),
+                                                 (46, "high"), (90, "high"), (91, "severe")])
+def test_risk_tier_band_edges(days_late: int, tier: str, tmp_ledger: TmpLedger) -> None:
+    due = A - dt.timedelta(days=days_late)
+    ledger = tmp_ledger(invoices=f"""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,{due - dt.timedelta(days=30)},{due},10.00
+    """)
+    assert profiles(report_of(ledger))[0].risk_tier == tier
+
+
+def test_a_high_risk_client_gets_the_firm_ladder(tmp_ledger: TmpLedger,
+                                                 tmp_policies: TmpPolicies) -> None:
+    policies = tmp_policies(segments="""
+        default: {terms: net30, ladder: standard}
+        risk:
+          high: {ladder: firm}
+    """, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: nudge, at: 1, channel: email}
+          firm:
+            steps:
+              - {id: call_now, at: 1, channel: phone, owner: collector}
+    """)
+    # C1 is 50 days late (high); C2 10 days (low)
+    ledger = tmp_ledger(invoices=f"""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-04-01,{A - dt.timedelta(days=50)},10.00
+        I2,C2,2024-05-01,{A - dt.timedelta(days=10)},10.00
+    """)
+    rows = csv_rows(actions_csv_table(report_of(ledger, policies=policies)))
+    assert [r.split(",")[1:7] for r in rows] == [
+        ["C1", "I1", "USD", "call_now", "phone", "collector"],
+        ["C2", "I2", "USD", "nudge", "email", ""]]
+
+
+def test_early_warning_only_for_clients_not_yet_far_overdue(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    policies = with_risk(tmp_policies, """signals:
+  - {id: near_limit, when: credit_limit_usage, above_percent: 90, weight: 20}
+early_warning: {max_days_past_due: 30}
+""")
+    ledger = tmp_ledger(invoices=f"""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,NEAR,2024-05-01,{A - dt.timedelta(days=30)},100.00
+        I2,FAR,2024-05-01,{A - dt.timedelta(days=31)},100.00
+    """, clients="""
+        client_id,name,credit_limit
+        FAR,Far,50.00
+        NEAR,Near,50.00
+    """)
+    flags = {p.client_id: p.early_warning for p in profiles(report_of(ledger, policies=policies))}
+    assert flags == {"FAR": False, "NEAR": True}
+
+
+# --- loyalty -----------------------------------------------------------------------------------
+
+def _paid_on_time(n: int, first: dt.date) -> tuple[str, str]:
+    inv = "\n".join(f"        I{k},C1,{first + dt.timedelta(days=k)},"
+                    f"{first + dt.timedelta(days=k + 30)},10.00" for k in range(n))
+    pay = "\n".join(f"        P{k},C1,{first + dt.timedelta(days=k + 20)},10.00,I{k}"
+                    for k in range(n))
+    return (f"invoice_id,client_id,issue_date,due_date,amount\n{inv}\n",
+            f"payment_id,client_id,date,amount,invoice_id\n{pay}\n")
+
+
+def test_promotion_to_gold_with_its_figures(tmp_ledger: TmpLedger) -> None:
+    # six invoices paid on time, the sixth settled in June: silver on 05-31, gold on 06-30
+    invoices, payments = _paid_on_time(6, dt.date(2024, 5, 7))
+    ledger = tmp_ledger(invoices=invoices, payments=payments)
+    assert csv_rows(tiers_csv_table(report_of(ledger))) == [
+        'C1,USD,gold,silver,promotion,6,1.0000,5,1.0000,2% off the next invoices,'
+        '"incentives.yaml:5 gold: 6 of 6 invoices paid on time (100.0% ≥ 95%), 6 ≥ 6 invoices '
+        'in 365 days; was silver on 2024-05-31 (5 of 5 on time)"']
+
+
+def test_demotion_when_a_late_payment_drops_the_share(tmp_ledger: TmpLedger) -> None:
+    invoices, payments = _paid_on_time(6, dt.date(2024, 1, 10))
+    ledger = tmp_ledger(invoices=invoices + "        L1,C1,2024-05-01,2024-05-31,10.00\n",
+                        payments=payments + "        PL,C1,2024-06-15,10.00,L1\n")
+    # on 05-31: 6 of 6 (gold); on 06-30: 6 of 7 = 85.7% (silver)
+    row = csv_rows(tiers_csv_table(report_of(ledger)))[0]
+    assert row.startswith("C1,USD,silver,gold,demotion,7,0.8571,6,1.0000,1% off the next ")
+
+
+def test_what_it_takes_to_reach_a_tier_is_on_the_statement(tmp_ledger: TmpLedger) -> None:
+    invoices, payments = _paid_on_time(3, dt.date(2024, 5, 1))
+    ledger = tmp_ledger(invoices=invoices, payments=payments)
+    p = profiles(report_of(ledger))[0]
+    # bronze needs 4 invoices, 75%: one more on time reaches bronze (the lowest tier)
+    assert p.tier == "" and p.keep_text == \
+        "Pay your next invoice on time to reach bronze: 15 more days to pay the next invoices."
+
+
+# --- risk.yaml errors --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("signals:\n  - {id: s, when: partial_payments, above_days: 3, weight: 5}\n",
+     "policies/risk.yaml:2:37: error: signals[0].above_days: 'above_days' does not apply to "
+     "partial_payments; partial_payments takes: at_least, within_days"),
+    ("signals:\n  - {id: s, when: lateness_trend, weight: 5}\n",
+     "policies/risk.yaml:2:5: error: signals[0]: lateness_trend needs 'above_days'; e.g. "
+     "{id: s, when: lateness_trend, above_days: 10, weight: 5}"),
+    ("signals:\n  - {id: s, when: lateness_trnd, above_days: 3, weight: 5}\n",
+     "policies/risk.yaml:2:13: error: signals[0].when: 'lateness_trnd' is not allowed; expected "
+     "one of: lateness_trend, partial_payments, rounded_down_payments, order_frequency_drop, "
+     "spend_drop, credit_limit_usage, broken_promise; did you mean 'lateness_trend'?"),
+    ("tiers:\n  bands:\n    - {name: low, upto: 30}\n    - {name: mid, upto: 20}\n"
+     "    - {name: top}\n",
+     "policies/risk.yaml:4:19: error: tiers.bands[1].upto: 20 is not above the band before it "
+     "(30); bands go from lowest risk to highest"),
+])
+def test_risk_policy_mistakes_are_located(text: str, message: str, tmp_path: Path,
+                                          arreport: Callable[..., object],
+                                          policies_writer: Callable[..., Path]) -> None:
+    folder = policies_writer(tmp_path / "policies")
+    (folder / "risk.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "ledger" / "invoices.csv").write_text(
+        "invoice_id,client_id,issue_date,amount\nI1,C1,2024-01-01,1.00\n", encoding="utf-8")
+    done = arreport("check", "--ledger", "ledger", "--policies", "policies", cwd=tmp_path)
+    assert done.returncode == 1  # type: ignore[attr-defined]
+    assert message in done.stderr.splitlines()  # type: ignore[attr-defined]
+
+
+def test_an_unknown_risk_tier_in_segments_gets_the_closest_name(
+        tmp_path: Path, arreport: Callable[..., object],
+        policies_writer: Callable[..., Path]) -> None:
+    policies_writer(tmp_path / "policies", segments="""
+        default: {terms: net30, ladder: standard}
+        risk:
+          hihg: {ladder: standard}
+    """)
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "ledger" / "invoices.csv").write_text(
+        "invoice_id,client_id,issue_date,amount\nI1,C1,2024-01-01,1.00\n", encoding="utf-8")
+    done = arreport("check", "--ledger", "ledger", "--policies", "policies", cwd=tmp_path)
+    assert done.returncode == 1  # type: ignore[attr-defined]
+    assert ("policies/segments.yaml:3:3: error: risk.hihg: unknown risk tier 'hihg'; did you "
+            "mean 'high'?") in done.stderr.splitlines()  # type: ignore[attr-defined]
