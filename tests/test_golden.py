@@ -1,5 +1,6 @@
 """Golden output: the committed demo ledger renders to the committed data/*.csv (open items,
-aging, actions, holds, fees, discounts, plans), so a change in output is a reviewed diff, not
+aging, actions, holds, fees, discounts, plans, behaviour, risk, signals, tiers, seasonality,
+offers, KPIs), so a change in output is a reviewed diff, not
 a surprise.
 
 To accept a deliberate change, refresh the copies and review the diff:
@@ -22,7 +23,9 @@ from test_properties import settlement_dates
 DEMO = REPO / "examples" / "demo"
 GOLDEN = Path(__file__).parent / "golden" / "demo"
 FILES = ("data/open_items.csv", "data/aging.csv", "data/actions.csv", "data/holds.csv",
-         "data/fees.csv", "data/discounts.csv", "data/plans.csv")
+         "data/fees.csv", "data/discounts.csv", "data/plans.csv", "data/behaviour.csv",
+         "data/risk.csv", "data/signals.csv", "data/tiers.csv", "data/seasonality.csv",
+         "data/offers.csv", "data/kpis.csv")
 UPDATE = os.environ.get("ARREPORT_UPDATE_GOLDEN") == "1"
 
 

@@ -23,6 +23,7 @@ from .compute.behaviour import behaviour, seasonality
 from .compute.escalation import actions, escalate, holds, plan_status
 from .compute.fees import fees_due
 from .compute.groups import sum_by
+from .compute.kpis import history_dates, kpi_history
 from .compute.loyalty import loyalty_tiers
 from .compute.risk import broken_promises, client_tiers, risk
 from .compute.settlement import RoundedDown, payment_facts, settlement
@@ -63,6 +64,7 @@ class Report:
     loyalty: pd.DataFrame  # per behaviour row: tier, previous tier, figures
     previous_day: int  # the month end the loyalty tiers are compared with
     offers: pd.DataFrame  # early-payment discounts still open to take on A
+    kpis: pd.DataFrame  # per month end (up to 24) and A, per currency: DSO, CEI, ... (kpis.py)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -158,7 +160,19 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
                                    previous, currencies, facts),
                   previous_day=previous,
                   offers=_offers(items, discount, deadline, alloc.discounts, day),
+                  kpis=_kpis(ledger, lines, discount, deadline, day, ncur,
+                             policies.risk.bad_debt_days),
                   diagnostics=diags)
+
+
+def _kpis(ledger: Ledger, lines: pd.DataFrame, discount: np.ndarray, deadline: np.ndarray,
+          day: int, ncur: int, bad_debt_days: int) -> pd.DataFrame:
+    """The KPIs as of each month end over the ledger's span (up to 24 points) and A."""
+    issued = ledger.invoices["issue_date"].to_numpy()
+    first = int(issued.min()) if len(issued) else day
+    return kpi_history(ledger.invoices, lines, ledger.payments, ledger.credit_notes,
+                       ledger.disputes, discount, deadline, ncur,
+                       history_dates(first, day), bad_debt_days)
 
 
 def _previous_month_end(day: int) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
 from ..report.policies_view import build_policies_view
+from ..report.kpis_view import kpi_views, kpis_csv_table
 from ..report.profile import risk_page
 from ..report.profile_tables import (
     behaviour_csv_table,
@@ -59,7 +60,7 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
     pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies),
-                       risk_page(report))
+                       risk_page(report), kpi_views(report))
     mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
@@ -76,6 +77,7 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(tiers_csv_table(report), stage / "data" / "tiers.csv")
         write_table(seasonality_csv_table(report), stage / "data" / "seasonality.csv")
         write_table(offers_csv_table(report), stage / "data" / "offers.csv")
+        write_table(kpis_csv_table(report), stage / "data" / "kpis.csv")
         mark("data csv")
         for rel, text in pages.items():
             path = stage / rel

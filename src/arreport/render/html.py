@@ -6,9 +6,12 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from ..report.kpis_view import METHODS, CurrencyKpis
 from ..report.view import SiteView
 from ..resources import templates_dir
+from .charts import line_chart
 
 
 @lru_cache(maxsize=4)
@@ -26,10 +29,31 @@ def render(name: str, **context: Any) -> str:
     return environment().get_template(name).render(**context)
 
 
+def kpi_charts(kpis: list[CurrencyKpis]) -> dict[str, dict[str, Markup]]:
+    """Per currency: the dashboard's SVG charts (DSO, receivables, CEI over the months)."""
+    out = {}
+    for k in kpis:
+        out[k.currency] = {
+            "dso": Markup(line_chart(f"DSO by month, {k.currency}", k.labels,
+                                     [("DSO", list(k.dso)), ("Best possible DSO",
+                                                              list(k.best_dso))],
+                                     unit=" days")),
+            "receivables": Markup(line_chart(f"Receivables by month, {k.currency}", k.labels,
+                                             [("Open", list(k.open)),
+                                              ("Overdue", list(k.overdue))],
+                                             unit=f" {k.currency}")),
+            "cei": Markup(line_chart(f"Collection effectiveness by month, {k.currency}",
+                                     k.labels, [("CEI", list(k.cei))], unit="%")),
+        }
+    return out
+
+
 def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
-               policies: object, risk: object) -> dict[str, str]:
+               policies: object, risk: object, kpis: list[CurrencyKpis]) -> dict[str, str]:
     """Relative path -> HTML text for every page of the site."""
-    common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk}
+    common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk,
+              "kpis": {k.currency: k for k in kpis}, "charts": kpi_charts(kpis),
+              "kpi_methods": METHODS}
     slugs = {c.client_id: c.slug for c in site.clients}
     pages = {
         "risk.html": render("risk.html", page="risk", root="", slugs=slugs, **common),
