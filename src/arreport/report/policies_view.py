@@ -117,9 +117,69 @@ def build_policies_view(policies: Policies) -> list[Section]:
     for cid in sorted(policies.clients):
         a = policies.clients[cid]
         seg_rules.append(Rule(f"Client {cid}: " + _assignment_text(a), str(a.source)))
+    for tier in sorted(policies.risk_assignments):
+        a = policies.risk_assignments[tier]
+        seg_rules.append(Rule(f"Risk tier '{tier}': " + _assignment_text(a).rstrip(".")
+                              + " (a client's own entry still wins).", str(a.source)))
     sections.append(Section("Segments and clients", "Who gets which terms and ladder.",
                             seg_rules))
+    sections += _risk_sections(policies)
     return sections
+
+
+SIGNAL_WORDS = {
+    "lateness_trend": lambda s: (f"average days late in the last period more than "
+                                 f"{s.above_days} days above the period before"),
+    "partial_payments": lambda s: (f"{s.at_least} or more partial payments in the last "
+                                   f"{s.within_days} days"),
+    "rounded_down_payments": lambda s: (f"{s.at_least} or more payments rounded down to a "
+                                        f"round figure in the last {s.within_days} days"),
+    "order_frequency_drop": lambda s: (f"orders down more than {s.above_percent}% against the "
+                                       f"client's own norm (which needs {s.min_orders} "
+                                       "invoices)"),
+    "spend_drop": lambda s: (f"spend down more than {s.above_percent}% against the client's "
+                             f"own norm (which needs {s.min_orders} invoices)"),
+    "credit_limit_usage": lambda s: f"more than {s.above_percent}% of the credit limit used",
+    "broken_promise": lambda s: f"a promise to pay broken in the last {s.within_days} days",
+}
+
+
+def _risk_sections(policies: Policies) -> list[Section]:
+    rp = policies.risk
+    src = str(rp.source)
+    basis = [
+        Rule(f"Payment behaviour counts the invoices settled in the last {rp.window_days} days; "
+             f"trends compare the last {rp.trend_days} days with the {rp.trend_days} before "
+             "(lateness) and with the rest of the window (orders, spend).", src),
+        Rule("A payment is rounded down when it is the open amount cut to a whole multiple of "
+             + ", ".join(str(u) for u in rp.round_units)
+             + f", at most {rp.max_shortfall_percent}% short.", src),
+    ]
+    signals = [Rule(f"'{s.id}' (+{s.weight} points): {SIGNAL_WORDS[s.when](s)}.", str(s.source))
+               for s in rp.signals]
+    unit = "average days late, open overdue invoices included" if rp.tiers_by == "days_late" \
+        else "risk score"
+    tiers = []
+    low = None
+    for b in rp.bands:
+        span = (f"up to {b.upto}" if low is None else f"above {low} up to {b.upto}") \
+            if b.upto is not None else f"above {low}"
+        tiers.append(Rule(f"'{b.name}': {span} ({unit}).", str(b.source)))
+        low = b.upto
+    tiers.append(Rule(f"Early warning: a signal fired and the oldest open item is at most "
+                      f"{rp.early_warning_days} days past due. Bad-debt candidates: undisputed "
+                      f"items more than {rp.bad_debt_days} days past due.", src))
+    score = (f"The risk score (0-100) adds the weights of the signals that fired to "
+             f"{rp.points_per_day_late} points per day of average lateness (at most "
+             f"{rp.max_lateness_points}).")
+    loyalty = [Rule(f"'{t.name}': {t.thresholds()} over {policies.loyalty.window_days} days; "
+                    f"reward: {t.reward(policies.currency) or 'none'}.", str(t.source))
+               for t in policies.loyalty.tiers]
+    out = [Section("Early-warning signals and risk", score, basis + signals + tiers)]
+    if loyalty:
+        out.append(Section("Loyalty tiers", "The best tier whose thresholds a client meets; "
+                           "tiers are compared with the previous month end.", loyalty))
+    return out
 
 
 def _assignment_text(a: object) -> str:
