@@ -165,9 +165,9 @@ def test_amounts_and_balances_use_each_currencys_decimals(
     assert hold_rows(result) == [
         ("C1", "JPY", "120000", "100000",
          f"{CREDIT_HOLD} credit_hold: I1 100 days past due ≥ 45 (hold_shipments); "
-         "credit limit: balance 120000 JPY > limit 100000 JPY (120%)"),
+         "clients.csv:2 credit_limit: balance 120000 JPY > limit 100000 JPY (120%)"),
         ("C2", "BHD", "12.345", "10.000",
-         "credit limit: balance 12.345 BHD > limit 10.000 BHD (123%)"),
+         "clients.csv:3 credit_limit: balance 12.345 BHD > limit 10.000 BHD (123%)"),
     ]
 
 
@@ -949,12 +949,12 @@ def test_holds_by_step_and_by_credit_limit(tmp_ledger: TmpLedger,
         ("C1", "USD", "130.00", "",
          f"{CREDIT_HOLD} credit_hold: I1 50 days past due ≥ 45 (hold_shipments)"),
         ("C2", "USD", "1100.00", "1000.00",
-         "credit limit: balance 1100.00 USD > limit 1000.00 USD (110%)"),
+         "clients.csv:3 credit_limit: balance 1100.00 USD > limit 1000.00 USD (110%)"),
         ("C4", "EUR", "1200.00", "1000.00",
-         "credit limit: balance 1200.00 EUR > limit 1000.00 EUR (120%)"),
+         "clients.csv:5 credit_limit: balance 1200.00 EUR > limit 1000.00 EUR (120%)"),
         ("C6", "USD", "900.00", "800.00",
          f"{CREDIT_HOLD} credit_hold: I9 100 days past due ≥ 45 (hold_shipments); "
-         "credit limit: balance 900.00 USD > limit 800.00 USD (112%)"),
+         "clients.csv:7 credit_limit: balance 900.00 USD > limit 800.00 USD (112%)"),
     ]
 
 
@@ -972,7 +972,7 @@ def test_a_hold_ends_when_the_balance_is_paid_back_below_the_limit(
     """)
     assert hold_rows(compute_report(ledger, date(2024, 3, 11))) == [
         ("C1", "USD", "1200.00", "1000.00",
-         "credit limit: balance 1200.00 USD > limit 1000.00 USD (120%)"),
+         "clients.csv:2 credit_limit: balance 1200.00 USD > limit 1000.00 USD (120%)"),
     ]
     assert hold_rows(compute_report(ledger, A)) == []
 
@@ -1029,11 +1029,12 @@ def test_a_deposit_invoice_whose_lines_stand_on_different_steps_gives_two_rows(
     """)
     # D1: deposit 300.00 due 2024-02-01 (43 days), balance 700.00 due 2024-03-02 (13 days).
     # D2: both lines stand on credit_hold (166 and 136 days): one row for the invoice.
+    # amount is the invoice's open amount, all its due lines (SPEC data/actions.csv)
     result = compute_report(ledger, A, policies)
     assert action_rows(result) == [
-        ("C1", "D1", "first_overdue", "700.00",
+        ("C1", "D1", "first_overdue", "1000.00",
          f"{FIRST_OVERDUE} first_overdue: 13 days past due ≥ 1; balance 1000.00 USD"),
-        ("C1", "D1", "formal_notice", "300.00",
+        ("C1", "D1", "formal_notice", "1000.00",
          f"{FORMAL_NOTICE} formal_notice: 43 days past due ≥ 30; balance 1000.00 USD"),
         ("C2", "D2", "credit_hold", "200.00",
          f"{CREDIT_HOLD} credit_hold: 166 days past due ≥ 45; balance 200.00 USD"),

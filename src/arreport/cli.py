@@ -7,6 +7,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,6 +31,39 @@ def _as_of(value: str | None) -> dt.date:
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)",
                                  param_hint="--as-of") from None
+
+
+def _load_inputs(ledger_dir: Path, policies_dir: Path) -> tuple[Any, Any, list[Diagnostic]]:
+    """pipeline.load_inputs; when the policies are invalid, the ledger is still read so its
+    mistakes are reported in the same run."""
+    from .pipeline import load_inputs
+
+    try:
+        return load_inputs(ledger_dir, policies_dir)
+    except InputError as exc:
+        raise InputError(exc.diagnostics + _ledger_behind_policies(ledger_dir, policies_dir)
+                         ) from None
+
+
+def _ledger_behind_policies(ledger_dir: Path, policies_dir: Path) -> list[Diagnostic]:
+    """The ledger's diagnostics when load_inputs stopped at the policies (none otherwise:
+    then it read the ledger itself)."""
+    from . import money
+    from .ledger.build import load_ledger
+    from .policy.load import ledger_settings, load_policies
+
+    policies, _ = load_policies(policies_dir)
+    if policies is not None and money.is_known_currency(policies.currency):
+        return []
+    terms: list[str] | None
+    if policies is not None:
+        currency, terms = policies.currency, sorted(policies.terms)
+    else:
+        currency, terms = ledger_settings(policies_dir)
+    if not money.is_known_currency(currency):
+        currency = "USD"
+    _, diags = load_ledger(ledger_dir, currency, terms)
+    return diags
 
 
 @click.group()
@@ -87,10 +121,9 @@ def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path
 def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
     """Validate the ledger and the policies and lint the policies; writes nothing."""
     from .diagnostics import display_path
-    from .pipeline import load_inputs
     from .policy.lint import lint_policies, lint_with_ledger
 
-    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
     contacts_raw = ledger.sources.get("contacts")
     diags = diags + lint_policies(policies) + lint_with_ledger(
         policies, ledger.clients, ledger.contacts,
@@ -121,11 +154,11 @@ def explain(client: str, invoice: str | None, ledger_dir: Path, policies_dir: Pa
     import numpy as np
 
     from .diagnostics import did_you_mean
-    from .pipeline import compute, load_inputs
+    from .pipeline import compute
     from .report.explain import explain as explain_lines
 
     day = _as_of(as_of)
-    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
     report = compute(ledger, policies, day, diags)
     ids = ledger.client_ids().astype(str)
     hits = np.flatnonzero(ids == client)

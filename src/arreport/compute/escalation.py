@@ -293,6 +293,8 @@ def _held_back(step: np.ndarray, ladder: np.ndarray, client: np.ndarray, kind: n
                     window &= c_channel == lim.channel
                 counts = np.bincount(c_client[window], minlength=n_clients)
                 blocked = counts >= lim.max
+                what = f"{lim.channel} contacts" if lim.channel else "contacts"
+                since = np.datetime64(int(as_of - lim.per_days + 1), "D")
             else:
                 last = np.full(n_clients, np.iinfo(np.int64).min, dtype=np.int64)
                 hit = c_outcome == (lim.quiet_after or "")
@@ -301,7 +303,21 @@ def _held_back(step: np.ndarray, ladder: np.ndarray, client: np.ndarray, kind: n
                 blocked = (last > np.iinfo(np.int64).min) & (
                     as_of - last < (lim.quiet_days or 0))
             sel = scope & blocked[client] & (held == "")
-            held[sel] = f"{lim.source} contact limit: {lim.describe()}"
+            if not sel.any():
+                continue
+            head = pd.Series(f"{lim.source} contact limit: {lim.describe()}; ", index=range(
+                int(sel.sum())))
+            who = client[sel]
+            if lim.max is not None and lim.per_days is not None:
+                figures = (pd.Series(counts[who]).astype(str)
+                           + f" {what} recorded since {since} ≥ {lim.max}")
+            else:
+                figures = (f"'{lim.quiet_after}' contact on "
+                           + pd.Series(last[who].astype("datetime64[D]")).dt.strftime("%Y-%m-%d")
+                           + ", " + pd.Series(as_of - last[who]).astype(str)
+                           + np.where(as_of - last[who] == 1, " day", " days")
+                           + f" ago < {lim.quiet_days}")
+            held[sel] = (head + figures).to_numpy(dtype=object)
     return held
 
 
@@ -377,15 +393,19 @@ def recorded_pairs(items: pd.DataFrame, invoices: pd.DataFrame, contacts: pd.Dat
 
 def actions(escalated: pd.DataFrame, policies: Policies) -> pd.DataFrame:
     """One row per invoice and step due today: client, cur, inv, step (global number),
-    amount (the invoice's open amount at that step), days_past_due, balance."""
+    amount (the invoice's open amount: all its due lines, as SPEC data/actions.csv says),
+    days_past_due, balance."""
     acts = escalated.loc[escalated["action"].to_numpy()]
     if len(acts) == 0:
         return pd.DataFrame({c: np.zeros(0, np.int64) for c in
                              ("client", "cur", "inv", "step", "amount", "days_past_due",
                               "balance", "since_contact")})
     grouped = acts.groupby(["client", "inv", "cur", "step"], as_index=False, sort=True).agg(
-        amount=("open_amount", "sum"), days_past_due=("days_past_due", "max"),
-        balance=("balance", "first"), since_contact=("since_contact", "first"))
+        days_past_due=("days_past_due", "max"), balance=("balance", "first"),
+        since_contact=("since_contact", "first"))
+    open_by_inv = escalated.groupby("inv")["open_amount"].sum()
+    grouped.insert(4, "amount", open_by_inv.reindex(grouped["inv"].to_numpy()).to_numpy()
+                   .astype(np.int64))
     _ = policies
     return grouped
 
@@ -393,9 +413,9 @@ def actions(escalated: pd.DataFrame, policies: Policies) -> pd.DataFrame:
 def holds(escalated: pd.DataFrame, clients: pd.DataFrame, policies: Policies,
           currencies: list[str]) -> pd.DataFrame:
     """Clients on hold on A: an invoice stands on a hold step (or later), or the open balance
-    in the client's currency exceeds its credit_limit. Columns: client, cur, balance, limit
-    (-1 none), by_step (inv of the furthest item on a hold step, -1 none), step (the
-    ladder's hold step, global number), by_limit."""
+    in the client's currency exceeds its credit_limit; never an excluded client. Columns:
+    client, cur, balance, limit (-1 none), by_step (inv of the furthest item on a hold step,
+    -1 none), step (the ladder's hold step, global number), by_limit."""
     table = StepTable.of(policies)
     hold_order = np.full(len(table.ladders) + 1, np.iinfo(np.int64).max, dtype=np.int64)
     stop_order = np.full(len(table.ladders) + 1, np.iinfo(np.int64).max, dtype=np.int64)
@@ -432,7 +452,9 @@ def holds(escalated: pd.DataFrame, clients: pd.DataFrame, policies: Policies,
                          n_clients)
     has_limit = clients["credit_limit"].notna().to_numpy()
     limit_int = clients["credit_limit"].fillna(-1).to_numpy(dtype=np.int64)
-    over = has_limit & (own_balance > limit_int)
+    # an excluded client (litigation, VIP) gets no reminders, fees or holds of any kind
+    _, excluded = client_ladders(clients, policies)
+    over = has_limit & (own_balance > limit_int) & ~excluded
     held = np.flatnonzero(over | (by_step >= 0))
     _ = currencies
     return pd.DataFrame({

@@ -5,7 +5,8 @@ contact log records it; a rule with annual_percent is simple interest (actual/36
 open, undisputed invoice more than grace_days past due. Amounts are exact integers, rounded
 once, half-up. A fee whose id RULE:INVOICE_ID is the reference of an invoices.csv row is
 invoiced: a step fee is then not charged again, and interest counts from the day after that
-row's issue date.
+row's issue date. Such a row (a fee invoice) is itself charged no fee and no interest: no fees
+on fees (docs/SPEC.md, Deviation); it still ages and escalates like any other debt.
 """
 
 from __future__ import annotations
@@ -73,23 +74,30 @@ RATE_SCALE = 10_000  # interest rates held as integers in 1/10,000 of a percent
 PRESET_MARGIN = Decimal(8)  # percentage points over the reference rate, both presets
 
 
-def _preset_rate_units(policies: Policies, preset: str, due: np.ndarray) -> np.ndarray:
-    """Reference rate in force on the due date (its half-year row) + 8 points, per line."""
+def _preset_rate_units(policies: Policies, preset: str, due: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """Reference rate in force on the due date (its half-year row) + 8 points, per line, and
+    the `from` day of the rates.yaml row used (a due date before the first row uses the first
+    row; the reason says so)."""
     rows = policies.rates[PRESET_TABLE[preset]]
     starts = np.array([d for d, _ in rows], dtype=np.int64)
     rates = np.array([int((r + PRESET_MARGIN) * RATE_SCALE) for _, r in rows], dtype=np.int64)
-    idx = np.searchsorted(starts, due, side="right") - 1
-    return np.where(idx >= 0, rates[np.maximum(idx, 0)], rates[0] if len(rates) else 0)
+    idx = np.maximum(np.searchsorted(starts, due, side="right") - 1, 0)
+    return rates[idx], starts[idx]
 
 
-def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.Series,
-                  inv_ids: np.ndarray, invoiced_refs: dict[tuple[str, int], int],
+def _compensation(name: str, preset: str, lines: pd.DataFrame, invoice_amount: np.ndarray,
+                  invoiced_refs: dict[tuple[str, int], tuple[int, int]],
                   currencies: list[str],
                   cols: list[str]) -> pd.DataFrame:
-    """The fixed sum per overdue invoice: EUR 40 (EU); GBP 40 / 70 / 100 by debt (UK)."""
+    """The fixed sum per overdue invoice: EUR 40 (EU); GBP 40 / 70 / 100 by the debt (UK).
+
+    The UK Act (s. 5A) sets the sum by the amount of the debt once interest starts to run:
+    the invoice's amount, not what is still open on A, so a part payment does not change it.
+    """
     per_inv = lines.groupby("inv", as_index=False).agg(
         client=("client", "first"), cur=("cur", "first"), due=("due_date", "min"))
-    per_inv["base"] = open_by_inv.loc[per_inv["inv"]].to_numpy().astype(np.int64)
+    per_inv["base"] = invoice_amount[per_inv["inv"].to_numpy().astype(np.int64)]
     cur = currencies[int(per_inv["cur"].iat[0])] if len(per_inv) else "EUR"
     unit = 10 ** money.decimals(cur)
     if preset == "eu_late_payment":
@@ -108,15 +116,33 @@ def _compensation(name: str, preset: str, lines: pd.DataFrame, open_by_inv: pd.S
     per_inv["days"] = 0
     per_inv["date"] = per_inv["due"] + 1
     per_inv["rate"] = 0
-    return per_inv[cols + ["rate"]]
+    return per_inv[cols + ["rate", "due"]]
+
+
+def fee_invoices(invoices: pd.DataFrame, policies: Policies) -> np.ndarray:
+    """Per invoice row: is it the invoice of a fee? Its reference is a fee id RULE:INVOICE_ID
+    naming a rule of the policies (or a preset's RULE-compensation) and an invoice of the
+    ledger. Only references holding a ':' are looked at."""
+    out = np.zeros(len(invoices), dtype=bool)
+    ref = invoices["reference"]
+    has = ref.str.contains(":", regex=False, na=False).to_numpy(dtype=bool)
+    if not has.any():
+        return out
+    rules = set(policies.fees) | {f"{n}-compensation" for n, f in policies.fees.items()
+                                  if f.preset is not None}
+    parts = ref[has].astype(str).str.partition(":")
+    ok = parts[0].isin(sorted(rules)) & parts[2].isin(invoices["invoice_id"].astype(object))
+    out[np.flatnonzero(has)[ok.to_numpy(dtype=bool)]] = True
+    return out
 
 
 NO_SINCE = np.iinfo(np.int64).min
 
 
-def _invoiced_fees(invoices: pd.DataFrame, as_of: int) -> dict[tuple[str, int], int]:
-    """(rule, invoice row) -> issue day of the latest invoices.csv row whose reference is the
-    fee id RULE:INVOICE_ID. Only references holding a ':' are looked at, so a ledger full of
+def _invoiced_fees(invoices: pd.DataFrame, as_of: int
+                   ) -> dict[tuple[str, int], tuple[int, int]]:
+    """(rule, invoice row) -> (issue day, row) of the latest invoices.csv row whose reference
+    is the fee id RULE:INVOICE_ID. Only references holding a ':' are looked at, so a ledger full of
     purchase-order references costs one vectorised scan."""
     ref = invoices["reference"]
     has = ref.str.contains(":", regex=False, na=False).to_numpy(dtype=bool) & (
@@ -125,7 +151,7 @@ def _invoiced_fees(invoices: pd.DataFrame, as_of: int) -> dict[tuple[str, int], 
         return {}
     inv_pos = pd.Series(np.arange(len(invoices)), index=invoices["invoice_id"].astype(object))
     inv_pos = inv_pos[~inv_pos.index.duplicated()]
-    out: dict[tuple[str, int], int] = {}
+    out: dict[tuple[str, int], tuple[int, int]] = {}
     issue = invoices["issue_date"].to_numpy()
     for row in np.flatnonzero(has).tolist():  # the few invoices that invoice a fee
         rule, _, invoice_id = str(ref.iat[row]).partition(":")
@@ -133,7 +159,7 @@ def _invoiced_fees(invoices: pd.DataFrame, as_of: int) -> dict[tuple[str, int], 
         if target is None:
             continue
         key = (rule, int(target))
-        out[key] = max(out.get(key, NO_SINCE), int(issue[row]))
+        out[key] = max(out.get(key, (NO_SINCE, -1)), (int(issue[row]), int(row)))
     return out
 
 
@@ -170,16 +196,21 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
              ) -> pd.DataFrame:
     """One row per fee or interest charge due on A and not yet invoiced.
 
-    Columns: rule, kind (step|interest), client, inv, cur, date (day it became due), amount,
-    step (global step number for step fees, -1 for interest), base (open amount it was
-    computed on), days (interest days, 0 for step fees).
+    Columns: rule, kind (step|interest|compensation), client, inv, cur, date (day it became
+    due), amount, step (global step number for step fees, -1 otherwise), base (open amount it
+    was computed on; for a compensation, the invoice's amount), days (interest days, 0 for
+    step fees), rate (interest in 1/10,000 of a percent for presets), rate_from (`from` day of
+    the rates.yaml row a preset used, -1 otherwise), since (row in invoices.csv of the
+    invoiced interest it restarts after, -1 when none), due (the earliest due date of the
+    lines interest or compensation is computed on, -1 for step fees).
     """
     cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
+    extra = ["rate", "rate_from", "since", "due"]
     table = StepTable.of(policies)
     allowed = allowed_rules(clients, policies)
     lad_of_client, excluded_client = client_ladders(clients, policies)
     invoiced_refs = _invoiced_fees(invoices, as_of)
-    inv_ids = invoices["invoice_id"].astype(object).to_numpy()
+    no_fees = fee_invoices(invoices, policies)  # fee invoices: no fees on fees
 
     esc = escalated
     open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
@@ -214,7 +245,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         c["cur"] = invoices["cur"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
         c["base"] = open_by_inv.reindex(c["inv"].to_numpy()).fillna(0).to_numpy().astype(
             np.int64)
-        c = c.loc[~excluded_client[c["client"].to_numpy()]]
+        c = c.loc[~excluded_client[c["client"].to_numpy()] & ~no_fees[c["inv"].to_numpy()]]
         if len(c):
             ok = np.array([allowed[r][k] for r, k in zip(c["rule"].tolist(),
                                                          c["client"].tolist(), strict=True)])
@@ -231,7 +262,8 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
                 policies.fees[name], c["base"].to_numpy()[sel], c["cur"].to_numpy()[sel],
                 currencies)
         c["amount"] = amounts
-        c = c.loc[defined]  # no amount for this currency: nothing to charge
+        # no amount for this currency, or nothing left to charge a percent on: no fee
+        c = c.loc[defined & (amounts > 0)]
         c["kind"] = "step"
         c["days"] = 0
         frames.append(c[cols])
@@ -245,7 +277,8 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         dpd = esc["days_past_due"].to_numpy().astype(np.int64)
         e_client = esc["client"].to_numpy().astype(np.int64)
         sel = ((dpd > fee.grace_days) & ~esc["disputed"].to_numpy().astype(bool)
-               & ~excluded_client[e_client] & allowed[name][e_client])
+               & ~excluded_client[e_client] & allowed[name][e_client]
+               & ~no_fees[esc["inv"].to_numpy().astype(np.int64)])
         if fee.preset is not None:
             preset_cur = PRESET_CURRENCY[fee.preset]
             sel &= (kind_of_client[e_client] != "consumer") & (
@@ -255,12 +288,20 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
             continue
         due = lines["due_date"].to_numpy().astype(np.int64)
         # a plain rule's rate is applied exactly below; presets carry theirs per line
-        lines["rate"] = (np.full(len(lines), RATE_SCALE, dtype=np.int64) if fee.preset is None
-                         else _preset_rate_units(policies, fee.preset, due))
-        since = np.array([invoiced_refs.get((name, i), NO_SINCE)
-                          for i in lines["inv"].tolist()], dtype=np.int64) \
-            if invoiced_refs else np.full(len(lines), NO_SINCE, dtype=np.int64)
+        if fee.preset is None:
+            lines["rate"] = np.full(len(lines), RATE_SCALE, dtype=np.int64)
+            lines["rate_from"] = -1
+        else:
+            lines["rate"], lines["rate_from"] = _preset_rate_units(policies, fee.preset, due)
+        invoiced = [invoiced_refs.get((name, i), (NO_SINCE, -1))
+                    for i in lines["inv"].tolist()] if invoiced_refs else []
+        since = np.array([d for d, _ in invoiced], dtype=np.int64) if invoiced_refs \
+            else np.full(len(lines), NO_SINCE, dtype=np.int64)
+        lines["since"] = np.array([r for _, r in invoiced], dtype=np.int64) if invoiced_refs \
+            else -1
         start = np.where(since != NO_SINCE, since, due)
+        # interest became due the day after grace, or restarted the day after it was invoiced
+        lines["from_day"] = np.where(since != NO_SINCE, since + 1, due + fee.grace_days + 1)
         lines["days"] = np.maximum(as_of - start, 0)
         # exact Python integers: open × days × rate can pass 2**63 for large debts
         lines["weighted"] = (lines["open_amount"].to_numpy().astype(object)
@@ -269,7 +310,8 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         per_inv = lines.groupby("inv", as_index=False).agg(
             client=("client", "first"), cur=("cur", "first"), weighted=("weighted", "sum"),
             base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"),
-            rate=("rate", "max"))
+            rate=("rate", "max"), rate_from=("rate_from", "max"), since=("since", "max"),
+            date=("from_day", "min"))
         if fee.preset is None:  # one exact rate for the rule: num/den percent
             num, den = _ratio(fee.annual_percent or Decimal(0))
             weights = per_inv["weighted"].tolist()
@@ -285,15 +327,17 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         per_inv["rule"] = name
         per_inv["kind"] = "interest"
         per_inv["step"] = -1
-        per_inv["date"] = per_inv["due"] + fee.grace_days + 1
-        frames.append(per_inv[cols + ["rate"]])
+        frames.append(per_inv[cols + extra])
         if fee.preset is not None:
-            frames.append(_compensation(name, fee.preset, lines, open_by_inv, inv_ids,
+            frames.append(_compensation(name, fee.preset, lines,
+                                        invoices["amount"].to_numpy().astype(np.int64),
                                         invoiced_refs, currencies, cols))
     if not frames:
-        return pd.DataFrame({c: [] for c in cols + ["rate"]})
+        return pd.DataFrame({c: [] for c in cols + extra})
     out = pd.concat(frames, ignore_index=True)
     out["rate"] = out["rate"].fillna(0) if "rate" in out else 0
-    for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days", "rate"):
+    for col in ("rate_from", "since", "due"):
+        out[col] = out[col].fillna(-1) if col in out else -1
+    for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days", *extra):
         out[col] = out[col].astype(np.int64)
     return out.sort_values(["client", "inv", "rule"], kind="stable").reset_index(drop=True)

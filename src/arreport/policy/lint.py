@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..diagnostics import Diagnostic, did_you_mean
-from .model import Ladder, Policies, Step
+from .model import Ladder, Policies, PolicyMoney, Step
 
 
 def _has_conditions(step: Step) -> bool:
@@ -20,18 +20,44 @@ def _where(policies: Policies, file: str) -> str:
     return f"{policies.folder.rstrip('/')}/{file}"
 
 
+def _names_no_currency(amount: PolicyMoney | None) -> bool:
+    """`{}` as an amount: it gives a figure for no currency."""
+    return amount is not None and amount.bare is None and not amount.per_currency
+
+
+def _segment_ladders(policies: Policies) -> tuple[dict[str, str | None], set[str]]:
+    """Per segment, the ladder its clients get; and the ladders a client override or a risk
+    tier names, which a client of any segment may be moved to (the policies cannot tell)."""
+    default = policies.default.ladder or ("standard" if "standard" in policies.ladders
+                                          else None)
+    moved = {a.ladder for a in (*policies.clients.values(),
+                                *policies.risk_assignments.values()) if a.ladder}
+    return {name: a.ladder or default for name, a in policies.segments.items()}, moved
+
+
 def lint_policies(policies: Policies) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     used_fees: set[str] = set()
     esc = _where(policies, "escalation.yaml")
+    routes = _segment_ladders(policies)
     for ladder in policies.ladders.values():
         out += _lint_ladder(ladder, esc)
+        out += _lint_conditions(ladder, esc, routes)
         used_fees.update(s.fee for s in ladder.steps if s.fee)
     for name, fee in policies.fees.items():
-        if fee.annual_percent is None and name not in used_fees:
+        # interest and the statutory presets apply to every overdue invoice by themselves
+        if not fee.is_interest and name not in used_fees:
             out.append(Diagnostic("warning", esc, fee.source.line, None, f"fees.{name}",
                                   f"fee '{name}' is used by no step",
                                   "name it in a step's fee:, or remove it"))
+        for key, amount in (("flat", fee.flat), ("min", fee.minimum), ("max", fee.maximum)):
+            if _names_no_currency(amount):
+                out.append(Diagnostic(
+                    "warning", esc, fee.source.line, None, f"fees.{name}.{key}",
+                    f"{key}: {{}} gives an amount for no currency"
+                    + ("; the fee is never charged" if key == "flat" and fee.percent is None
+                       else ""),
+                    "give an amount, e.g. 25.00, or one per currency, e.g. {USD: 25.00}"))
     assigned = {a.ladder for a in (policies.default, *policies.segments.values(),
                                    *policies.clients.values(),
                                    *policies.risk_assignments.values()) if a.ladder}
@@ -42,6 +68,40 @@ def lint_policies(policies: Policies) -> list[Diagnostic]:
             out.append(Diagnostic("warning", esc, ladder.source.line, None, f"ladders.{name}",
                                   f"ladder '{name}' is used by no segment, risk tier or client",
                                   "assign it in segments.yaml"))
+    return out
+
+
+def _lint_conditions(ladder: Ladder, file: str,
+                     routes: tuple[dict[str, str | None], set[str]]) -> list[Diagnostic]:
+    """Steps whose own conditions can never hold."""
+    out = []
+    segment_ladder, moved = routes
+
+    def never(st: Step, why: str, hint: str) -> None:
+        out.append(Diagnostic("warning", file, st.source.line, None,
+                              f"ladders.{ladder.name}.steps[{st.index}]",
+                              f"step {st.id} can never fire: {why}", hint))
+
+    if not ladder.steps:
+        out.append(Diagnostic("warning", file, ladder.source.line, None,
+                              f"ladders.{ladder.name}.steps",
+                              f"ladder '{ladder.name}' has no steps: its clients get no "
+                              "reminders", "add steps, or exclude those clients in "
+                              "segments.yaml (exclude: true)"))
+    for st in ladder.steps:
+        if _names_no_currency(st.min_balance):
+            never(st, "min_balance: {} gives an amount for no currency",
+                  "give an amount, e.g. 500, or one per currency, e.g. {USD: 500, EUR: 450}")
+        if st.segments == ():
+            never(st, "segment: [] matches no client",
+                  "name the segments, or remove segment: to apply it to every segment")
+        elif st.segments is not None and ladder.name not in moved and all(
+                segment_ladder.get(seg) != ladder.name for seg in st.segments):
+            elsewhere = ", ".join(f"{seg} on {segment_ladder.get(seg) or 'no ladder'}"
+                                  for seg in st.segments)
+            never(st, f"no client of segment {', '.join(st.segments)} is on ladder "
+                  f"'{ladder.name}' ({elsewhere})",
+                  "move the step to that segment's ladder, or assign the ladder to the segment")
     return out
 
 

@@ -32,6 +32,8 @@ from .model import (
 from .yamlpos import Located, YamlProblem, load
 
 DEFAULT_BUCKETS = (0, 30, 60, 90)
+CURRENCY_CODE = "^[A-Z]{3}$"  # the patterns schema.py gives currency codes and dates
+DATE_TEXT = r"^\d{4}-\d{2}-\d{2}$"
 
 # risk.yaml when the file is absent or leaves these out
 DEFAULT_SIGNALS: list[dict[str, Any]] = [
@@ -150,17 +152,78 @@ def _describe(err: Any, doc: Located, schema: dict[str, Any]) -> tuple[str, str]
     if code == cerberus.errors.MAX_VALUE.code:
         return f"{value} is above the maximum {err.constraint}", ""
     if code == cerberus.errors.REGEX_MISMATCH.code:
+        if err.constraint == CURRENCY_CODE:
+            upper = str(value).upper()
+            return (f"'{value}' is not a currency code",
+                    f"use the 3-letter ISO 4217 code in capitals: '{upper}'"
+                    if len(upper) == 3 and upper.isalpha() else
+                    "use a 3-letter ISO 4217 code in capitals, e.g. 'USD' or 'EUR'")
+        if err.constraint == DATE_TEXT:
+            return f"'{value}' is not a date", "expected YYYY-MM-DD"
         return f"'{value}' is not a valid name", "use letters, digits, '_', '-' and '.'"
     if code == cerberus.errors.MIN_LENGTH.code:
         return f"needs at least {err.constraint} item(s)", ""
     return f"{err.rule or 'invalid'}: {value!r}", ""
 
 
+# a list entry left out after a schema error; kept in place so later entries keep their index
+_DROPPED: Any = type("_Dropped", (), {"__repr__": lambda self: "<dropped>"})()
+
+
+def _kept(seq: Any) -> list[tuple[int, Any]]:
+    """(index in the file, entry) for the entries of a list that were not left out."""
+    return [(i, x) for i, x in enumerate(seq or []) if x is not _DROPPED]
+
+
+def _compact(data: Any) -> Any:
+    """The data without the entries left out, for validating what remains."""
+    if isinstance(data, dict):
+        return {k: _compact(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_compact(x) for x in data if x is not _DROPPED]
+    return data
+
+
+def _original_path(data: Any, path: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    """A path into _compact(data) as the path into data (list indexes skip left-out entries)."""
+    out: list[str | int] = []
+    current = data
+    for part in path:
+        if isinstance(current, list) and isinstance(part, int):
+            kept = [i for i, _ in _kept(current)]
+            if part >= len(kept):
+                return None
+            out.append(kept[part])
+            current = current[kept[part]]
+        elif isinstance(current, dict) and part in current:
+            out.append(part)
+            current = current[part]
+        else:
+            return tuple(out) + (part,)
+    return tuple(out)
+
+
+def _required(schema: dict[str, Any], path: tuple[str | int, ...]) -> bool:
+    if not path or isinstance(path[-1], int):
+        return False
+    rule = (_schema_at(schema, path[:-1]) or {}).get(path[-1])
+    return isinstance(rule, dict) and bool(rule.get("required"))
+
+
 class _Reader:
+    """Reads each policy file once; every mistake found is gathered in `diags`.
+
+    A file that fails its schema is still handed on, without the values at fault (`pruned`
+    records where), so that the checks of references and amounts run on the rest and one
+    run reports every mistake it can.
+    """
+
     def __init__(self, folder: Path):
         self.folder = folder
         self.diags: list[Diagnostic] = []
         self.docs: dict[str, Located] = {}
+        self.unreadable: set[str] = set()  # present but not read: the names it holds unknown
+        self.pruned: dict[str, list[tuple[str | int, ...]]] = {}
 
     def error(self, file: str, path: tuple[str | int, ...], message: str, hint: str = "",
               severity: str = "error") -> None:
@@ -168,6 +231,30 @@ class _Reader:
         shown = display_path(self.folder / file)
         self.diags.append(Diagnostic(severity, shown, line, col, _dotted(path),  # type: ignore[arg-type]
                                      message, hint))
+
+    def intact(self, file: str, path: tuple[str | int, ...]) -> bool:
+        """Nothing at or under `path` was left out after a schema error (checks that look
+        at which keys are present would otherwise report what was left out)."""
+        n = len(path)
+        return not any(p[:n] == path or path[:len(p)] == p for p in self.pruned.get(file, ()))
+
+    def declared(self, file: str, *path: str) -> set[str] | None:
+        """The names a file declares under `path` as written (schema errors or not);
+        None when the file could not be read, so references to it cannot be checked."""
+        if file in self.unreadable:
+            return None
+        doc = self.docs.get(file)
+        value = doc.data if doc is not None else {}
+        for part in path:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, dict):
+            return {str(k) for k in value}
+        # absent: when a key beside it was rejected (`ladder:` for `ladders:`), the names
+        # are unknown rather than none
+        if any(p[:-1] == path[:len(p) - 1] for p in self.pruned.get(file, ())
+               if 0 < len(p) <= len(path)):
+            return None
+        return set()
 
     def read(self, name: str, schema: dict[str, Any]) -> dict[str, Any]:
         path = self.folder / name
@@ -178,41 +265,105 @@ class _Reader:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             self.diags.append(Diagnostic("error", shown, None, None, "", "not UTF-8 text"))
+            self.unreadable.add(name)
             return {}
         try:
             doc = load(text)
         except YamlProblem as exc:
-            self.diags.append(Diagnostic("error", shown, exc.line, exc.column,
-                                         _dotted(exc.path), exc.message, exc.hint))
+            for problem in (exc, *exc.more):
+                self.diags.append(Diagnostic("error", shown, problem.line, problem.column,
+                                             _dotted(problem.path), problem.message,
+                                             problem.hint))
+            self.unreadable.add(name)
             return {}
         self.docs[name] = doc
+        for problem in doc.problems:
+            self.diags.append(Diagnostic("error", shown, problem.line, problem.column,
+                                         _dotted(problem.path), problem.message, problem.hint))
         if not isinstance(doc.data, dict):
             self.error(name, (), "expected a mapping of keys at the top level")
+            self.unreadable.add(name)
             return {}
         validator = _Validator(schema)
-        if not validator.validate(doc.data):
+        if validator.validate(doc.data):
+            return doc.data  # type: ignore[no-any-return]
+        for err in _flatten(list(validator._errors)):
+            message, hint = _describe(err, doc, schema)
+            self.error(name, tuple(err.document_path), message, hint)
+        return self._without_faults(name, doc.data, schema, validator)
+
+    def _without_faults(self, name: str, data: dict[str, Any], schema: dict[str, Any],
+                        validator: Any) -> dict[str, Any]:
+        """A copy of data without the values the schema rejected (already reported), or {}
+        when that does not converge."""
+        import copy
+
+        kept: dict[str, Any] = copy.deepcopy(data)
+        pruned = self.pruned.setdefault(name, [])
+        first = True
+        for _ in range(8):
+            faults = []
             for err in _flatten(list(validator._errors)):
-                message, hint = _describe(err, doc, schema)
-                self.error(name, tuple(err.document_path), message, hint)
-            return {}
-        return doc.data  # type: ignore[no-any-return]
+                # the first errors are on the file as written, later ones on what was kept
+                at = tuple(err.document_path) if first else _original_path(
+                    kept, tuple(err.document_path))
+                if at is not None:
+                    faults.append((err.code == cerberus.errors.REQUIRED_FIELD.code, at))
+            first = False
+            for missing, at in faults:
+                if missing:
+                    at = at[:-1]
+                while at and _required(schema, at):  # without it the entry means nothing
+                    at = at[:-1]
+                if not at:
+                    pruned.append(())
+                    return {}
+                parent: Any = kept
+                for part in at[:-1]:
+                    if isinstance(parent, dict):
+                        parent = parent.get(part)
+                    elif isinstance(parent, list) and isinstance(part, int) and \
+                            part < len(parent):
+                        parent = parent[part]
+                    else:
+                        parent = None
+                if isinstance(parent, list) and isinstance(at[-1], int) and \
+                        at[-1] < len(parent):
+                    parent[at[-1]] = _DROPPED
+                elif isinstance(parent, dict):
+                    parent.pop(at[-1], None)
+                pruned.append(at)
+            validator = _Validator(schema)
+            if validator.validate(_compact(kept)):
+                return kept
+        pruned.append(())
+        return {}
 
     def source(self, file: str, path: tuple[str | int, ...]) -> Source:
         line = self.docs[file].where(path)[0] if file in self.docs else 0
         return Source(file, line)
 
 
+def _unknown(kind: str, name: str, known: set[str], where: str) -> tuple[str, str]:
+    """Message and hint for a reference to a name that is not defined."""
+    hint = did_you_mean(name, known) or (
+        f"defined: {', '.join(sorted(known))}" if known
+        else f"{where} defines no {kind}s; add '{name}' there")
+    return f"unknown {kind} '{name}'", hint
+
+
 def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
-    """Validate every policy file; returns (None, diagnostics) when any error was found."""
+    """Validate every policy file; returns (None, diagnostics) when any error was found.
+
+    Every check runs even when a file has schema errors (on what remains of it), so one run
+    reports the mistakes of every file together.
+    """
     if not folder.is_dir():
         return None, [Diagnostic("error", str(folder), None, None, "",
                                  "the policies folder does not exist",
                                  "pass --policies DIR with terms.yaml in it")]
     rd = _Reader(folder)
     raw = {name: rd.read(name, sch) for name, sch in S.FILES.items()}
-    if any(d.severity == "error" for d in rd.diags):
-        _references_despite_errors(rd, raw)
-        return None, rd.diags
     t = raw["terms.yaml"]
     terms: dict[str, Terms] = {}
     for name, spec in (t.get("terms") or {"net30": {"net_days": 30}}).items():
@@ -229,56 +380,73 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
             discount_percent=Decimal(disc["percent"]) if disc else None,
             discount_days=int(disc["within_days"]) if disc else None,
         )
+    # names as written, so a definition with a mistake in it is not also reported as missing
+    terms_names = rd.declared("terms.yaml", "terms")
+    if terms_names is not None and not terms_names:
+        terms_names = set(terms)
     default_terms = t.get("default_terms", "net30" if "net30" in terms else next(iter(terms)))
-    if default_terms not in terms:
-        rd.error("terms.yaml", ("default_terms",), f"unknown terms '{default_terms}'",
-                 did_you_mean(default_terms, terms) or f"defined: {', '.join(terms)}")
+    if terms_names is not None and default_terms not in terms_names:
+        rd.error("terms.yaml", ("default_terms",),
+                 *_unknown("terms", default_terms, terms_names, "terms.yaml"))
     aging_raw = t.get("aging", {})
-    buckets = tuple(aging_raw.get("buckets", DEFAULT_BUCKETS))
-    if buckets[0] != 0 or any(b <= a for a, b in zip(buckets, buckets[1:], strict=False)):
+    buckets = tuple(x for _, x in _kept(aging_raw.get("buckets", DEFAULT_BUCKETS)))
+    if rd.intact("terms.yaml", ("aging", "buckets")) and (
+            buckets[0] != 0 or any(b <= a for a, b in zip(buckets, buckets[1:], strict=False))):
         rd.error("terms.yaml", ("aging", "buckets"),
                  f"bucket edges {list(buckets)} must start at 0 and strictly increase",
                  "e.g. [0, 30, 60, 90]")
-    aging = Aging(basis=aging_raw.get("basis", "due_date"), buckets=buckets,
+    aging = Aging(basis=aging_raw.get("basis", "due_date"), buckets=buckets or DEFAULT_BUCKETS,
                   source=rd.source("terms.yaml", ("aging",)))
 
+    fee_names = rd.declared("escalation.yaml", "fees")
     fees = _fees(rd, raw["escalation.yaml"].get("fees") or {})
-    segment_names = set((raw["segments.yaml"].get("segments") or {}).keys())
-    ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fees, folder,
+    segment_names = rd.declared("segments.yaml", "segments")
+    ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fee_names, folder,
                            segment_names)
-    ladders = set(ladder_objs)
+    ladders = rd.declared("escalation.yaml", "ladders")
     seg = raw["segments.yaml"]
 
     def assignment(spec: dict[str, Any] | None, path: tuple[str | int, ...]) -> Assignment:
         spec = spec or {}
-        if spec.get("terms") is not None and spec["terms"] not in terms:
-            rd.error("segments.yaml", path + ("terms",), f"unknown terms '{spec['terms']}'",
-                     did_you_mean(spec["terms"], terms) or f"defined: {', '.join(terms)}")
-        if spec.get("ladder") is not None and ladders and spec["ladder"] not in ladders:
-            rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
-                     did_you_mean(spec["ladder"], ladders) or f"defined: {', '.join(ladders)}")
-        for i, fee_name in enumerate(spec.get("fees") or []):
-            if fee_name not in fees:
-                rd.error("segments.yaml", path + ("fees", i), f"unknown fee '{fee_name}'",
-                         did_you_mean(fee_name, fees) or f"defined: {', '.join(fees)}")
+        if spec.get("terms") is not None and terms_names is not None and \
+                spec["terms"] not in terms_names:
+            rd.error("segments.yaml", path + ("terms",),
+                     *_unknown("terms", spec["terms"], terms_names, "terms.yaml"))
+        if spec.get("ladder") is not None and ladders is not None and \
+                spec["ladder"] not in ladders:
+            rd.error("segments.yaml", path + ("ladder",),
+                     *_unknown("ladder", spec["ladder"], ladders, "escalation.yaml"))
+        for i, fee_name in _kept(spec.get("fees")):
+            if fee_names is not None and fee_name not in fee_names:
+                rd.error("segments.yaml", path + ("fees", i),
+                         *_unknown("fee", fee_name, fee_names, "escalation.yaml"))
+        fee_list = spec.get("fees")
         return Assignment(terms=spec.get("terms"), ladder=spec.get("ladder"),
                           source=rd.source("segments.yaml", path),
                           exclude=spec.get("exclude"),
-                          fees=tuple(spec["fees"]) if spec.get("fees") is not None else None)
+                          fees=(tuple(x for _, x in _kept(fee_list)) if fee_list is not None
+                                else None))
 
     default = assignment(seg.get("default"), ("default",))
     segments = {k: assignment(v, ("segments", k)) for k, v in (seg.get("segments") or {}).items()}
     clients = {k: assignment(v, ("clients", k)) for k, v in (seg.get("clients") or {}).items()}
     risk = _risk(rd, raw["risk.yaml"])
     band_names = [b.name for b in risk.bands]
+    risk_doc = rd.docs.get("risk.yaml")
+    written = ((risk_doc.data.get("tiers") or {}).get("bands")
+               if risk_doc is not None and isinstance(risk_doc.data, dict)
+               and isinstance(risk_doc.data.get("tiers"), dict) else None)
+    if isinstance(written, list):  # a band with a mistake in it still declares its name
+        band_names += [str(b["name"]) for b in written if isinstance(b, dict) and "name" in b]
     risk_assignments = {}
     for tier, spec in (seg.get("risk") or {}).items():
-        if tier not in band_names:
+        if "risk.yaml" not in rd.unreadable and tier not in band_names:
             rd.error("segments.yaml", ("risk", tier), f"unknown risk tier '{tier}'",
                      did_you_mean(tier, band_names) or
-                     f"risk.yaml tiers: {', '.join(band_names)}")
+                     f"risk.yaml tiers: {', '.join(dict.fromkeys(band_names))}")
         risk_assignments[tier] = assignment(spec, ("risk", tier))
     loyalty = _loyalty(rd, raw["incentives.yaml"].get("loyalty") or {})
+    rates = _rates(rd, raw["rates.yaml"], fees)
     if any(d.severity == "error" for d in rd.diags):
         return None, rd.diags
     policies = Policies(
@@ -286,44 +454,32 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         default_terms=default_terms,
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
         default=default, segments=segments, clients=clients, ladders=ladder_objs, fees=fees,
-        rates=_rates(rd, raw["rates.yaml"], fees),
-        company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw,
+        rates=rates, company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw,
         loyalty=loyalty, risk=risk, risk_assignments=risk_assignments)
     return policies, rd.diags
 
 
-def _references_despite_errors(rd: _Reader, raw: dict[str, Any]) -> None:
-    """When a file fails its schema, still check segments.yaml's references against the
-    names the other files declare, so one run reports mistakes in every file."""
-    seg = raw.get("segments.yaml") or {}
-    if not seg:
-        return
-
-    def names(file: str, key: str) -> set[str]:
-        doc = rd.docs.get(file)
-        data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
-        value = data.get(key)
-        return set(value) if isinstance(value, dict) else set()
-
-    ladders = names("escalation.yaml", "ladders")
-    terms = names("terms.yaml", "terms") or {"net30"}
-    entries: list[tuple[tuple[str | int, ...], Any]] = [(("default",), seg.get("default") or {})]
-    entries += [(("segments", k), v or {}) for k, v in (seg.get("segments") or {}).items()]
-    entries += [(("clients", k), v or {}) for k, v in (seg.get("clients") or {}).items()]
-    for path, spec in entries:
-        if spec.get("terms") is not None and spec["terms"] not in terms:
-            rd.error("segments.yaml", path + ("terms",), f"unknown terms '{spec['terms']}'",
-                     did_you_mean(spec["terms"], terms) or f"defined: {', '.join(sorted(terms))}")
-        if spec.get("ladder") is not None and ladders and spec["ladder"] not in ladders:
-            rd.error("segments.yaml", path + ("ladder",), f"unknown ladder '{spec['ladder']}'",
-                     did_you_mean(spec["ladder"], ladders) or
-                     f"defined: {', '.join(sorted(ladders))}")
+def ledger_settings(folder: Path) -> tuple[str, list[str] | None]:
+    """The default currency and the terms names the ledger is read with, taken as far as
+    possible from a policies folder that has mistakes (so ledger errors can be reported
+    beside the policy errors): terms.yaml's currency, else USD; its terms names, or None
+    when they cannot be known (then the ledger's terms column is not checked)."""
+    rd = _Reader(folder)
+    if not folder.is_dir():
+        return "USD", None
+    data = rd.read("terms.yaml", S.TERMS_FILE)
+    currency = data.get("currency", "USD")
+    names = rd.declared("terms.yaml", "terms")
+    if names is not None and not names:
+        names = {"net30"}
+    return (currency if isinstance(currency, str) else "USD",
+            sorted(names) if names is not None else None)
 
 
 def _loyalty(rd: _Reader, spec: dict[str, Any]) -> Loyalty:
     tiers = []
     seen: dict[str, int] = {}
-    for i, t in enumerate(spec.get("tiers") or []):
+    for i, t in _kept(spec.get("tiers")):
         path = ("loyalty", "tiers", i)
         if t["name"] in seen:
             rd.error("incentives.yaml", path + ("name",),
@@ -353,7 +509,7 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
     signals = []
     raw_signals = spec.get("signals") if "signals" in spec else DEFAULT_SIGNALS
     seen: dict[str, int] = {}
-    for i, sig in enumerate(raw_signals or []):
+    for i, sig in _kept(raw_signals):
         path: tuple[str | int, ...] = ("signals", i)
         if sig["id"] in seen:
             rd.error(file, path + ("id",), f"signal id '{sig['id']}' is used twice "
@@ -366,7 +522,7 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
                          f"'{key}' does not apply to {sig['when']}",
                          f"{sig['when']} takes: {', '.join(takes)}")
         for key in needs:
-            if key not in sig:
+            if key not in sig and rd.intact(file, path):
                 rd.error(file, path, f"{sig['when']} needs '{key}'",
                          f"e.g. {{id: {sig['id']}, when: {sig['when']}, {key}: 10, "
                          f"weight: {sig['weight']}}}")
@@ -381,20 +537,22 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
                          trend if "within_days" in takes else None),
             min_orders=int(sig.get("min_orders", 4)) if "min_orders" in takes else None))
     tiers = spec.get("tiers") or {}
-    raw_bands = tiers.get("bands") or DEFAULT_BANDS
+    raw_bands = _kept(tiers.get("bands")) or list(enumerate(DEFAULT_BANDS))
+    bands_intact = rd.intact(file, ("tiers", "bands"))
     bands = []
     previous: Decimal | None = None
-    for i, band in enumerate(raw_bands):
+    for k, (i, band) in enumerate(raw_bands):
         bpath: tuple[str | int, ...] = ("tiers", "bands", i)
-        last = i == len(raw_bands) - 1
+        last = k == len(raw_bands) - 1
         upto = band.get("upto")
-        if last and upto is not None:
+        if last and upto is not None and bands_intact:
             rd.error(file, bpath + ("upto",), "the last band takes every figure above the "
                      "one before it", "remove upto from the last band")
-        if not last and upto is None:
+        if not last and upto is None and bands_intact:
             rd.error(file, bpath, f"band '{band['name']}' needs upto",
                      "every band but the last has an upper bound")
-        if upto is not None and previous is not None and Decimal(upto) <= previous:
+        if upto is not None and previous is not None and Decimal(upto) <= previous and \
+                bands_intact:
             rd.error(file, bpath + ("upto",), f"{upto} is not above the band before it "
                      f"({previous})", "bands go from lowest risk to highest")
         if upto is not None:
@@ -404,14 +562,16 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
                               source=(rd.source(file, bpath) if "bands" in tiers
                                       else Source(file, 0))))
     names = [b.name for b in bands]
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            rd.error(file, ("tiers", "bands", i, "name"), f"band '{name}' is defined twice")
+    for k, name in enumerate(names):
+        if name in names[:k]:
+            rd.error(file, ("tiers", "bands", raw_bands[k][0], "name"),
+                     f"band '{name}' is defined twice")
     score = spec.get("score") or {}
     return RiskPolicy(
         source=rd.source(file, ()) if present else Source(file, 0),
         window_days=int(beh.get("window_days", 365)), trend_days=trend,
-        round_units=tuple(Decimal(u) for u in rounded.get("units", (1, 10, 50, 100, 500, 1000))),
+        round_units=tuple(Decimal(u) for _, u in _kept(rounded.get("units",
+                                                                  (1, 10, 50, 100, 500, 1000)))),
         max_shortfall_percent=Decimal(rounded.get("max_shortfall_percent", 10)),
         signals=tuple(signals),
         points_per_day_late=Decimal(score.get("points_per_day_late", Decimal("0.5"))),
@@ -442,7 +602,8 @@ def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
         path = ("fees", name)
         for key in ("flat", "min", "max"):
             _non_negative(rd, path + (key,), f.get(key))
-        if not any(k in f for k in ("flat", "percent", "annual_percent", "preset")):
+        if not any(k in f for k in ("flat", "percent", "annual_percent", "preset")) and \
+                rd.intact("escalation.yaml", path):
             rd.error("escalation.yaml", path,
                      "a fee needs flat, percent, annual_percent or preset")
         if ("annual_percent" in f or "preset" in f) and ("flat" in f or "percent" in f):
@@ -469,13 +630,20 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
     out: dict[str, tuple[tuple[int, Decimal], ...]] = {}
     for name, rows in spec.items():
         parsed = []
-        for i, row in enumerate(rows or []):
+        first_row: dict[int, int] = {}
+        for i, row in _kept(rows):
             try:
                 day = to_day(dt.date.fromisoformat(row["from"]))
             except ValueError:
                 rd.error("rates.yaml", (name, i, "from"), f"'{row['from']}' is not a date",
                          "expected YYYY-MM-DD")
                 continue
+            if day in first_row:
+                rd.error("rates.yaml", (name, i, "from"),
+                         f"a second row from {row['from']} (first at {name}[{first_row[day]}])",
+                         "keep one rate per date")
+                continue
+            first_row[day] = i
             rate = Decimal(row["rate"])
             exponent = rate.as_tuple().exponent
             if isinstance(exponent, int) and exponent < -4:
@@ -484,74 +652,88 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
                 continue
             parsed.append((day, rate))
         out[name] = tuple(sorted(parsed))
+    readable = "rates.yaml" not in rd.unreadable
     for fee in fees.values():
-        if fee.preset and not out.get(PRESET_TABLE[fee.preset]):
+        table = PRESET_TABLE[fee.preset] if fee.preset else ""
+        if fee.preset and readable and rd.intact("rates.yaml", (table,)) and \
+                not out.get(table):
             rd.error("escalation.yaml", ("fees", fee.name, "preset"),
-                     f"preset {fee.preset} needs the {PRESET_TABLE[fee.preset]} table in "
-                     "rates.yaml", "add dated rows: - {from: 2024-01-01, rate: 4.50}")
+                     f"preset {fee.preset} needs the {table} table in rates.yaml, with at "
+                     "least one row", f"add dated rows to {display_path(rd.folder / 'rates.yaml')}"
+                     f": {table}: [{{from: 2024-01-01, rate: 4.50}}]")
     return out
 
 
-def _ladders(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee], folder: Path,
-             segment_names: set[str]) -> dict[str, Ladder]:
+def _step_segments(segs: Any) -> tuple[str, ...] | None:
+    """None: any segment; () from `segment: []`: none, the step never fires (lint warns)."""
+    if segs is None:
+        return None
+    return (segs,) if isinstance(segs, str) else tuple(x for _, x in _kept(segs))
+
+
+def _ladders(rd: _Reader, spec: dict[str, Any], fees: set[str] | None, folder: Path,
+             segment_names: set[str] | None) -> dict[str, Ladder]:
+    """The ladders; `fees` and `segment_names` are the names declared (None: unknown, the
+    file that declares them could not be read, so references to them are not checked)."""
+    file = "escalation.yaml"
     out = {}
     for name, lad in spec.items():
-        raw_steps = list(enumerate(lad.get("steps") or []))
+        raw_steps = _kept(lad.get("steps"))
         seen: dict[str, int] = {}
         for i, st in raw_steps:
             path = ("ladders", name, "steps", i)
             if st["id"] in seen:
-                rd.error("escalation.yaml", path + ("id",),
+                rd.error(file, path + ("id",),
                          f"step id '{st['id']}' is used twice in ladder '{name}' "
                          f"(first at steps[{seen[st['id']]}])")
             seen.setdefault(st["id"], i)
-            if st.get("fee") is not None and st["fee"] not in fees:
-                rd.error("escalation.yaml", path + ("fee",), f"unknown fee '{st['fee']}'",
+            if st.get("fee") is not None and fees is not None and st["fee"] not in fees:
+                rd.error(file, path + ("fee",), f"unknown fee '{st['fee']}'",
                          did_you_mean(st["fee"], fees) or
-                         (f"defined: {', '.join(fees)}" if fees else "define it under fees:"))
-            segs = st.get("segment")
-            for seg_name in ([segs] if isinstance(segs, str) else segs or []):
-                if seg_name not in segment_names:
-                    rd.error("escalation.yaml", path + ("segment",),
+                         (f"defined: {', '.join(sorted(fees))}" if fees
+                          else "define it under fees:"))
+            segs = _step_segments(st.get("segment"))
+            for seg_name in segs or ():
+                if segment_names is not None and seg_name not in segment_names:
+                    rd.error(file, path + ("segment",),
                              f"unknown segment '{seg_name}'",
                              did_you_mean(seg_name, segment_names) or
                              "define it under segments: in segments.yaml")
-            for key in ("min_balance",):
-                _non_negative(rd, path + (key,), st.get(key))
+            _non_negative(rd, path + ("min_balance",), st.get("min_balance"))
             if st.get("template") is not None and letter_template(st["template"], folder) is None:
-                rd.error("escalation.yaml", path + ("template",),
+                rd.error(file, path + ("template",),
                          f"unknown template '{st['template']}'",
                          did_you_mean(st["template"], letter_names(folder)) or
                          "put it in templates/letters/ beside the policies")
         ordered = sorted(raw_steps, key=lambda pair: (pair[1]["at"], pair[0]))
         steps = []
         for order, (i, st) in enumerate(ordered):
-            segs = st.get("segment")
             steps.append(Step(
                 id=st["id"], at=int(st["at"]), order=order, index=i,
-                source=rd.source("escalation.yaml", ("ladders", name, "steps", i)),
+                source=rd.source(file, ("ladders", name, "steps", i)),
                 channel=st.get("channel"), template=st.get("template"), owner=st.get("owner"),
                 min_balance=_money(st.get("min_balance")),
                 min_days_since_last_contact=st.get("min_days_since_last_contact"),
-                segments=(tuple([segs]) if isinstance(segs, str) else
-                          tuple(segs) if segs else None),
+                segments=_step_segments(st.get("segment")),
                 kind=st.get("kind"), fee=st.get("fee"), action=st.get("action")))
         limits = []
-        for i, lim in enumerate(lad.get("contact_limits") or []):
+        for i, lim in _kept(lad.get("contact_limits")):
             path = ("ladders", name, "contact_limits", i)
             counted = "max" in lim or "per_days" in lim
             quiet = "quiet_days_after" in lim or "quiet_days" in lim
             if counted == quiet or (counted and not ("max" in lim and "per_days" in lim)) or (
                     quiet and not ("quiet_days_after" in lim and "quiet_days" in lim)):
-                rd.error("escalation.yaml", path,
-                         "a contact limit is either max with per_days, or quiet_days_after "
-                         "with quiet_days", "e.g. {channel: phone, max: 7, per_days: 7}")
+                if rd.intact(file, path):
+                    rd.error(file, path,
+                             "a contact limit is either max with per_days, or quiet_days_after "
+                             "with quiet_days", "e.g. {channel: phone, max: 7, per_days: 7}")
                 continue
             limits.append(ContactLimit(
-                source=rd.source("escalation.yaml", path), kind=lim.get("kind", "consumer"),
+                source=rd.source(file, path), kind=lim.get("kind", "consumer"),
                 channel=lim.get("channel"), max=lim.get("max"), per_days=lim.get("per_days"),
                 quiet_after=lim.get("quiet_days_after"), quiet_days=lim.get("quiet_days")))
-        out[name] = Ladder(name=name, source=rd.source("escalation.yaml", ("ladders", name)),
-                           pause_when=tuple(lad.get("pause_when", ["disputed", "payment_plan"])),
+        pause_when = [x for _, x in _kept(lad.get("pause_when", ["disputed", "payment_plan"]))]
+        out[name] = Ladder(name=name, source=rd.source(file, ("ladders", name)),
+                           pause_when=tuple(pause_when),
                            steps=tuple(steps), contact_limits=tuple(limits))
     return out

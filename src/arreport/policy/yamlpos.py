@@ -2,6 +2,8 @@
 
 Duplicate keys and tabs in indentation are errors; floats keep their text as Decimal so
 money is never a binary float; every mapping key and value records its line and column.
+A duplicate key, a merge key or a key that is not a plain name is recorded in `problems` and
+the rest of the document is still read, so the caller can report more than one mistake.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ class Located:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     # scalars that YAML resolved to bool/null/number, with their source text
     implicit: dict[Path_, str] = field(default_factory=dict)
+    # mistakes found while reading that did not stop it (the entry concerned is left out)
+    problems: list[YamlProblem] = field(default_factory=list)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """The (line, column) of path, or of its nearest ancestor that has one (1-based)."""
@@ -33,14 +37,18 @@ class Located:
 
 
 class YamlProblem(Exception):
+    """A mistake in the YAML text; raised when it stops the reading (`more` holds the others
+    of the same kind, e.g. every line indented with a tab)."""
+
     def __init__(self, message: str, line: int, column: int, hint: str = "",
-                 path: Path_ = ()):
+                 path: Path_ = (), more: list[YamlProblem] | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
         self.hint = hint
         self.path = path
+        self.more = more or []
 
 
 _BOOL = "tag:yaml.org,2002:bool"
@@ -50,11 +58,14 @@ _FLOAT = "tag:yaml.org,2002:float"
 
 
 def load(text: str) -> Located:
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            raise YamlProblem("a tab in the indentation", number, len(line) - len(stripped) + 1,
-                              "indent with spaces")
+    tabs = [YamlProblem("a tab in the indentation", number, len(line) - len(stripped) + 1,
+                        "indent with spaces")
+            for number, line in enumerate(text.splitlines(), start=1)
+            for stripped in [line.lstrip(" ")] if stripped.startswith("\t")]
+    if tabs:  # the nesting is unknowable: report every such line and read no further
+        first, *rest = tabs
+        first.more = rest
+        raise first
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -80,23 +91,25 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
+            at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlProblem("merge keys (<<) are not supported", key_node.start_mark.line
-                                  + 1, key_node.start_mark.column + 1)
+                out.problems.append(YamlProblem("merge keys (<<) are not supported", *at,
+                                                "write the keys out", path=path))
+                continue
             key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
                 if key is None:
-                    raise YamlProblem("a mapping key must be a plain name",
-                                      key_node.start_mark.line + 1,
-                                      key_node.start_mark.column + 1)
+                    out.problems.append(YamlProblem("a mapping key must be a plain name", *at,
+                                                    path=path))
+                    continue
             key = str(key)
-            if key in result:
+            if key in result:  # keep the first; report the repeat and read on
                 first = out.positions[path + (key,)]
-                raise YamlProblem(f"duplicate key '{key}' (first on line {first[0]})",
-                                  key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                                  "YAML would silently keep only the last one",
-                                  path=path + (key,))
+                out.problems.append(YamlProblem(
+                    f"duplicate key '{key}' (first on line {first[0]})", *at,
+                    "YAML would silently keep only the last one", path=path + (key,)))
+                continue
             out.positions[path + (key,)] = (key_node.start_mark.line + 1,
                                             key_node.start_mark.column + 1)
             value = _convert(value_node, path + (key,), out)

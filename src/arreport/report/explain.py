@@ -1,19 +1,61 @@
-"""`arreport explain`: the chain of rules behind one client's or invoice's actions, in text."""
+"""`arreport explain`: the chain of rules behind one client's or invoice's actions, in text.
+
+Each fact cites where it comes from: the policy file and line of the rule, and the ledger
+file and line of the row (contact, dispute, plan) that triggered or paused it.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import pandas as pd
 
 from .. import money
 from ..compute.escalation import StepTable, client_ladders
 from ..compute.terms import TERMS_FROM
-from ..ledger.dates import from_day
+from ..ledger.dates import NO_DATE, from_day, to_day
 from ..pipeline import Report
+from ..policy.model import Assignment, Ladder, Policies, Step
 from .reasons import action_reasons, fee_reasons, hold_reasons
 
 
 def _amt(minor: int, cur: str) -> str:
     return f"{money.format_amount(int(minor), cur)} {cur}"
+
+
+def _day(day: int) -> str:
+    return from_day(int(day)).isoformat()
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _at(report: Report, source: str, row: int) -> str:
+    """`contacts.csv:5`: where a ledger row stands in its file."""
+    raw = report.ledger.sources.get(source)
+    return f"{raw.display}:{raw.lines.line(int(row))}" if raw is not None else source
+
+
+def _segment_reason(pol: Policies, path: tuple[str, ...]) -> str:
+    """segments.yaml's `reason:` for the entry at path, if it gives one."""
+    node: Any = pol.raw.get("segments.yaml") or {}
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    reason = node.get("reason") if isinstance(node, dict) else None
+    return f": {reason}" if reason else ""
+
+
+def _assignment_for(pol: Policies, cid: str, seg: str | None, attr: str
+                    ) -> tuple[Assignment, tuple[str, ...]] | None:
+    """The narrowest segments.yaml entry (client, segment, default) that sets `attr`."""
+    for a, path in ((pol.clients.get(cid), ("clients", cid)),
+                    (pol.segments.get(seg or ""), ("segments", seg or "")),
+                    (pol.default, ("default",))):
+        if a is not None and getattr(a, attr) is not None:
+            return a, path
+    return None
 
 
 def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
@@ -24,7 +66,8 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
     table = StepTable.of(pol)
     lad_codes, excluded = client_ladders(led.clients, pol)
     seg = cl["segment"] if isinstance(cl["segment"], str) else None
-    lines = [f"Client {cid} {cl['name']} (segment {seg or '–'}, kind {cl['kind']})"]
+    kind = str(cl["kind"])
+    lines = [f"Client {cid} {cl['name']} (segment {seg or '–'}, kind {kind})"]
     # where the ladder comes from
     tier_code = (int(led.clients["risk_tier"].iat[client_code])
                  if "risk_tier" in led.clients else -1)
@@ -40,7 +83,10 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
     code = int(lad_codes[client_code])
     ladder = pol.ladders[table.ladders[code]] if code >= 0 else None
     if excluded[client_code]:
-        lines.append("  excluded from reminders, fees and holds by segments.yaml")
+        found = _assignment_for(pol, cid, seg, "exclude")
+        where = (f"{found[0].source} ({'.'.join(found[1])}){_segment_reason(pol, found[1])}"
+                 if found else "segments.yaml")
+        lines.append(f"  excluded from reminders, fees and holds by {where}")
     lines.append(f"  ladder: {ladder.name if ladder else 'none'} from {origin}")
     if ladder:
         lines.append(f"  pauses for: {', '.join(ladder.pause_when) or 'nothing'} "
@@ -57,8 +103,15 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
     hsel = np.flatnonzero(h["client"].to_numpy() == client_code)
     if len(hsel):
         lines.append("  ON HOLD: " + hold_reasons(report)[int(hsel[0])])
+    elif excluded[client_code]:
+        lines.append("  not on hold (excluded)")
     else:
         lines.append("  not on hold")
+    contact = _last_contact(report, client_code)
+    lines.append("  last contact: " + (
+        f"{_day(contact[0])}, {_days(contact[1])} ago ({contact[2]})" if contact
+        else "none recorded"))
+    lines += _plans_of_client(report, client_code)
 
     esc = report.escalated
     a_reasons = action_reasons(report)
@@ -69,47 +122,34 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
         invoice = led.invoices.iloc[inv]
         cur = report.currencies[int(invoice["cur"])]
         lines.append("")
-        lines.append(f"Invoice {inv_ids[inv]}: issued {from_day(int(invoice['issue_date']))}, "
-                     f"amount {_amt(invoice['amount'], cur)}")
+        lines.append(f"Invoice {inv_ids[inv]}: issued {_day(invoice['issue_date'])}, "
+                     f"amount {_amt(invoice['amount'], cur)} "
+                     f"({_at(report, 'invoices', int(invoice['row']))})")
         if len(rows) == 0:
             lines.append("  not open on the as-of date (paid, credited, or issued later)")
             continue
         for _, r in rows.iterrows():
-            terms = pol.terms[str(r["terms"])] if "terms" in r and str(r["terms"]) in pol.terms \
-                else None
-            origin = TERMS_FROM[int(r["terms_from"])] if "terms_from" in r else "?"
-            own_due = int(invoice["due_date"]) == int(r["due_date"]) and origin == "invoice"
-            lines.append(f"  due line {int(r['line'])}: due {from_day(int(r['due_date']))} "
-                         + ("(the invoice's own due_date)" if own_due else
-                            f"(terms {terms.name}: {terms.describe()}, from {origin}; "
-                            f"{terms.source})" if terms else ""))
+            lines.append(f"  due line {int(r['line'])}: due {_day(r['due_date'])} "
+                         + _due_origin(report, inv, r, cid, seg))
             lines.append(f"    open {_amt(r['open_amount'], cur)}; {int(r['days_past_due'])} "
                          f"days past due; bucket {report.bucket_labels[int(r['bucket'])]}"
                          + ("; DISPUTED" if r["disputed"] else ""))
-            if r["paused"]:
-                lines.append(f"    paused: {r['paused']} (ladder pause_when)")
-            if ladder:
+            lines += _pauses(report, inv, client_code, ladder, str(r["paused"]))
+            if ladder and not excluded[client_code] and not r["paused"]:
                 for st in ladder.steps:
-                    reached = int(r["days_past_due"]) >= st.at
-                    mark = "reached" if reached else "not reached"
-                    extra = ""
-                    if st.min_balance is not None:
-                        floor = st.min_balance.for_currency(cur)
-                        ok = floor is not None and int(r["balance"]) >= money.decimal_to_minor(
-                            floor, cur)
-                        extra = (f"; min_balance {floor} {cur}: balance "
-                                 f"{_amt(r['balance'], cur)} {'≥' if ok else '<'} {floor}")
-                    lines.append(f"    {st.id:<18} at {st.at:>4}  {str(st.source):<20} "
-                                 f"{mark} ({int(r['days_past_due'])} {'≥' if reached else '<'} "
-                                 f"{st.at}){extra}")
+                    lines.append("    " + _step_line(st, r, cur, seg, kind, contact))
             step = int(r["step"])
-            lines.append("    stands on: " + (table.steps[step][1].id if step >= 0 else
-                                               "no step"))
+            lines.append("    stands on: " + (
+                table.steps[step][1].id if step >= 0 else
+                "no step (excluded)" if excluded[client_code] else
+                f"no step (paused: {r['paused']})" if r["paused"] else
+                "no step (no ladder)" if ladder is None else "no step"))
             if r.get("held_back", ""):
                 lines.append(f"    held back today: {r['held_back']}")
             rec = int(r["recorded"])
             if ladder and rec >= 0:
-                lines.append(f"    contact log already records: {ladder.steps[rec].id}")
+                lines.append(f"    contact log already records: {ladder.steps[rec].id}"
+                             " (that step or a later one is not sent again)")
         acts = report.actions
         for k in np.flatnonzero(acts["inv"].to_numpy() == inv):
             lines.append(f"  ACTION today: {a_reasons[int(k)]}")
@@ -118,3 +158,165 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
         for k in np.flatnonzero(report.fees["inv"].to_numpy() == inv):
             lines.append(f"  FEE: {f_reasons[int(k)]}")
     return lines
+
+
+def _due_origin(report: Report, inv: int, r: pd.Series, cid: str, seg: str | None) -> str:
+    """Where a due line's date comes from: the invoice's own due_date, or its terms and the
+    segments.yaml or terms.yaml line that chose them."""
+    pol = report.policies
+    invoice = report.ledger.invoices.iloc[inv]
+    terms = pol.terms.get(str(r["terms"])) if "terms" in r else None
+    deposit = terms is not None and terms.deposit_percent is not None and int(r["line"]) == 0
+    if deposit and terms is not None:
+        return (f"(deposit of {terms.deposit_percent}%, due on the issue date; terms "
+                f"{terms.name}, {terms.source})")
+    if int(invoice["due_date"]) != NO_DATE:
+        return f"(the invoice's own due_date, {_at(report, 'invoices', inv)})"
+    if terms is None:
+        return ""
+    origin = TERMS_FROM[int(r["terms_from"])] if "terms_from" in r else "?"
+    chosen = {
+        "invoice": f"the invoice's terms column, {_at(report, 'invoices', inv)}",
+        "client": f"client override {pol.clients[cid].source}" if cid in pol.clients else
+                  "client override",
+        "segment": f"segment {seg} {pol.segments[seg].source}" if seg in pol.segments else
+                   "segment",
+        "default": f"segments.yaml default {pol.default.source}",
+        "default_terms": f"terms.yaml default_terms {pol.default_terms_source}",
+    }.get(origin, origin)
+    return f"(terms {terms.name}: {terms.describe()}, {terms.source}; chosen by {chosen})"
+
+
+def _last_contact(report: Report, client: int) -> tuple[int, int, str] | None:
+    """(date, days before A, contacts.csv:line) of the client's last contact on or before A."""
+    c = report.ledger.contacts
+    day = to_day(report.as_of)
+    sel = np.flatnonzero((c["client"].to_numpy() == client) & (c["date"].to_numpy() <= day))
+    if len(sel) == 0:
+        return None
+    dates = c["date"].to_numpy()[sel].astype(np.int64)
+    last = sel[int(np.argmax(dates))]  # the first row of the latest date
+    date = int(c["date"].iat[last])
+    return date, day - date, _at(report, "contacts", int(c["row"].iat[last]))
+
+
+def _step_line(st: Step, r: pd.Series, cur: str, seg: str | None, kind: str,
+               contact: tuple[int, int, str] | None) -> str:
+    """One step: reached or not, then each of its conditions with its figures."""
+    dpd = int(r["days_past_due"])
+    reached = dpd >= st.at
+    head = (f"{st.id:<18} at {st.at:>4}  {str(st.source):<20} "
+            f"{'reached' if reached else 'not reached'} ({dpd} {'≥' if reached else '<'} "
+            f"{st.at})")
+    checks: list[tuple[bool, str]] = []
+    if st.min_balance is not None:
+        floor = st.min_balance.for_currency(cur)
+        if floor is None:
+            checks.append((False, f"min_balance names no amount in {cur}"))
+        else:
+            ok = int(r["balance"]) >= money.decimal_to_minor(floor, cur)
+            checks.append((ok, f"min_balance {floor} {cur}: balance {_amt(r['balance'], cur)} "
+                               f"{'≥' if ok else '<'} {floor}"))
+    if st.min_days_since_last_contact is not None:
+        need = st.min_days_since_last_contact
+        if contact is None:
+            checks.append((True, f"min_days_since_last_contact {need}: no contact recorded"))
+        else:
+            ok = contact[1] >= need
+            checks.append((ok, f"min_days_since_last_contact {need}: last contact "
+                               f"{_day(contact[0])} ({contact[2]}), {_days(contact[1])} ago "
+                               f"{'≥' if ok else '<'} {need}"))
+    if st.segments is not None:
+        ok = seg in st.segments
+        checks.append((ok, f"segment {', '.join(st.segments) or '(none)'}: client's segment "
+                           f"{seg or '–'} {'is' if ok else 'is not'} listed"))
+    if st.kind is not None:
+        ok = kind == st.kind
+        checks.append((ok, f"kind {st.kind}: client is {kind}"))
+    text = head + "".join(f"; {c}" for _, c in checks)
+    if reached and checks:
+        failed = [c for ok, c in checks if not ok]
+        text += " → applies" if not failed else " → does not apply"
+    return text
+
+
+def _pauses(report: Report, inv: int, client: int, ladder: Ladder | None,
+            paused: str) -> list[str]:
+    """The disputes, plans and promises bearing on the invoice on A, with their rows, and
+    whether the ladder lets each one pause it; broken plans and promises too."""
+    led = report.ledger
+    day = to_day(report.as_of)
+    pause_when = ladder.pause_when if ladder else ()
+    out = []
+
+    def pauses(name: str) -> str:
+        if paused == name:
+            return "PAUSES escalation"
+        if name in pause_when:
+            return "would pause, but an earlier cause already does"
+        return f"does not pause (the ladder's pause_when has no {name})"
+
+    d = led.disputes
+    dsel = np.flatnonzero((d["inv"].to_numpy() == inv) & (d["opened"].to_numpy() <= day))
+    for k in dsel.tolist():
+        resolved = int(d["resolved"].iat[k])
+        where = _at(report, "disputes", int(d["row"].iat[k]))
+        why = d["reason"].iat[k]
+        why_text = f", reason {why}" if isinstance(why, str) and why else ""
+        if resolved == NO_DATE or resolved > day:
+            out.append(f"    dispute opened {_day(d['opened'].iat[k])} ({where}){why_text}, "
+                       f"open: {pauses('disputed')}")
+        else:
+            out.append(f"    dispute opened {_day(d['opened'].iat[k])} ({where}), resolved "
+                       f"{_day(resolved)}: no longer pauses")
+    plans = report.plans
+    if len(plans):
+        for k in range(len(plans)):  # the handful of plans, not invoices
+            covers = plans["covers"].iat[k]
+            if inv not in covers:
+                continue
+            prow = int(plans["plan"].iat[k])
+            p = led.plans
+            cur = report.currencies[int(p["cur"].iat[prow])]
+            due_n = int(plans["due"].iat[k])
+            where = _at(report, "payment_plans", int(p["row"].iat[prow]))
+            figures = (f"plan {p['plan_id'].iat[prow]} ({where}): "
+                       f"{due_n} of {int(p['installments'].iat[prow])} installments of "
+                       f"{_amt(int(p['amount'].iat[prow]), cur)} due by now, "
+                       f"{_amt(due_n * int(p['amount'].iat[prow]), cur)} due, "
+                       f"{_amt(int(plans['paid'].iat[k]), cur)} paid")
+            if bool(plans["broken"].iat[k]):
+                out.append(f"    {figures}; BROKEN: the installment due "
+                           f"{_day(plans['first_missed'].iat[k])} was missed, so the plan no "
+                           "longer pauses escalation")
+            else:
+                out.append(f"    {figures}; kept: {pauses('payment_plan')}")
+    c = led.contacts
+    psel = np.flatnonzero((c["client"].to_numpy() == client) & (c["date"].to_numpy() <= day)
+                          & (c["outcome"].fillna("").astype(str).to_numpy() == "promise")
+                          & (c["promise_date"].to_numpy() != NO_DATE)
+                          & ((c["inv"].to_numpy() == inv) | c["invoice_id"].isna().to_numpy()))
+    for k in psel.tolist():
+        until = int(c["promise_date"].iat[k])
+        scope = "" if bool(pd.notna(c["invoice_id"].iat[k])) else " (all the client's invoices)"
+        text = (f"    promise to pay by {_day(until)}{scope}, recorded {_day(c['date'].iat[k])} "
+                f"({_at(report, 'contacts', int(c['row'].iat[k]))})")
+        if until >= day:
+            out.append(f"{text}: running, {pauses('promised')}")
+        else:
+            out.append(f"{text}: BROKEN, the date passed with the invoice open")
+    return out
+
+
+def _plans_of_client(report: Report, client: int) -> list[str]:
+    """The client's broken plans, named at client level (they resume its ladder)."""
+    plans = report.plans
+    if len(plans) == 0:
+        return []
+    sel = np.flatnonzero((plans["client"].to_numpy() == client)
+                         & plans["broken"].to_numpy().astype(bool))
+    p = report.ledger.plans
+    return [f"  payment plan {p['plan_id'].iat[int(plans['plan'].iat[k])]} "
+            f"({_at(report, 'payment_plans', int(p['row'].iat[int(plans['plan'].iat[k])]))}) "
+            "is broken since "
+            f"{_day(plans['first_missed'].iat[k])}" for k in sel.tolist()]

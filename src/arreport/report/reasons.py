@@ -79,10 +79,12 @@ def _hold_reasons(report: Report) -> list[str]:
     esc = report.escalated
     dpd_of = pd.Series(esc["days_past_due"].to_numpy()).groupby(
         esc["inv"].to_numpy()).max().to_dict()
+    where = _client_lines(report, h["client"].to_numpy())
     out = []
-    for by_step, step, by_limit, bal, lim, cur in zip(
+    for by_step, step, by_limit, bal, lim, cur, at in zip(
             h["by_step"].tolist(), h["step"].tolist(), h["by_limit"].tolist(),
-            h["balance"].tolist(), h["limit"].tolist(), h["cur"].tolist(), strict=True):
+            h["balance"].tolist(), h["limit"].tolist(), h["cur"].tolist(), where,
+            strict=True):
         parts = []
         currency = report.currencies[int(cur)]
         if by_step >= 0:
@@ -92,10 +94,25 @@ def _hold_reasons(report: Report) -> list[str]:
                          "(hold_shipments)")
         if by_limit:
             usage = int(bal) * 100 // max(int(lim), 1)
-            parts.append(f"credit limit: balance {_amount(bal, currency)} > limit "
+            parts.append(f"{at} credit_limit: balance {_amount(bal, currency)} > limit "
                          f"{_amount(lim, currency)} ({usage}%)")
         out.append("; ".join(parts))
     return out
+
+
+def _client_lines(report: Report, codes: np.ndarray) -> list[str]:
+    """`clients.csv:12` for each client code (the first row naming it)."""
+    raw = report.ledger.sources.get("clients")
+    if raw is None:
+        return ["clients.csv"] * len(codes)  # clients absent from the file: no line to cite
+    ids = pd.Index(raw.column("client_id").to_pylist())
+    first = pd.Series(np.arange(len(ids)), index=ids)
+    first = first[~first.index.duplicated()]
+    rows = first.reindex(report.ledger.client_ids()[codes]).fillna(-1).to_numpy(np.int64)
+    # the file's name alone, as policy files are cited: the output must not depend on where
+    # arreport was run from
+    return [f"{raw.path.name}:{raw.lines.line(int(r))}" if r >= 0 else raw.path.name
+            for r in rows.tolist()]
 
 
 def fee_reasons(report: Report) -> list[str]:
@@ -105,30 +122,51 @@ def fee_reasons(report: Report) -> list[str]:
 
 def _fee_reasons(report: Report) -> list[str]:
     from ..ledger.dates import from_day
+    from ..policy.model import PRESET_TABLE
 
     table = StepTable.of(report.policies)
     f = report.fees
+    invoices = report.ledger.invoices
+    inv_raw = report.ledger.sources.get("invoices")
     out = []
-    rates = f["rate"].tolist() if "rate" in f else [0] * len(f)
-    for rule, kind, cur, step, base, days, amount, date, rate in zip(
+
+    def column(name: str) -> list[int]:
+        return f[name].tolist() if name in f else [-1] * len(f)
+
+    for rule, kind, cur, step, base, days, amount, date, rate, rate_from, since, due in zip(
             f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["step"].tolist(),
             f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(), f["date"].tolist(),
-            rates, strict=True):
-        rate_text = f"{Decimal(int(rate)) / 10000}%"
+            column("rate"), column("rate_from"), column("since"), column("due"), strict=True):
         base_rule = rule.removesuffix("-compensation")
         fee = report.policies.fees[base_rule]
         currency = report.currencies[cur]
         head = f"{fee.source} {rule}: "
         if kind == "compensation":
-            out.append(head + f"fixed compensation ({fee.preset}) on "
-                       f"{_amount(base, currency)} overdue = {_amount(amount, currency)}")
+            out.append(head + f"fixed compensation ({fee.preset}) for a debt of "
+                       f"{_amount(base, currency)} (the invoice's amount) = "
+                       f"{_amount(amount, currency)}")
             continue
         if kind == "interest":
-            pct = (f"{fee.annual_percent}%" if fee.preset is None else
-                   f"{rate_text} (reference + 8, {fee.preset})")
+            if fee.preset is None:
+                pct = f"{fee.annual_percent}%"
+            else:
+                reference = Decimal(int(rate)) / 10000 - 8
+                pct = (f"{Decimal(int(rate)) / 10000}% ({PRESET_TABLE[fee.preset]} "
+                       f"{reference}% from {from_day(int(rate_from)).isoformat()} in "
+                       f"rates.yaml + 8, {fee.preset}")
+                if 0 <= due < rate_from:
+                    pct += (f"; rates.yaml has no row before the due date "
+                            f"{from_day(int(due)).isoformat()}, so its first row is used")
+                pct += ")"
+            counted = f"more than {fee.grace_days} days past due"
+            if since >= 0:
+                invoiced_on = from_day(int(invoices["issue_date"].iat[int(since)])).isoformat()
+                where = (f"{inv_raw.path.name}:{inv_raw.lines.line(int(since))}"
+                         if inv_raw is not None else "invoices.csv")
+                counted = (f"counted from the day after {invoices['invoice_id'].iat[int(since)]}"
+                           f" invoiced it on {invoiced_on}, {where}")
             out.append(head + f"{_amount(base, currency)} open × {pct} × "
-                       f"{days}/365 days (more than {fee.grace_days} days past due) = "
-                       f"{_amount(amount, currency)}")
+                       f"{days}/365 days ({counted}) = {_amount(amount, currency)}")
             continue
         _, st = table.steps[step]
         parts = []
