@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
-from ..report.policies_view import build_policies_view
 from ..report.kpis_view import kpi_views, kpis_csv_table
+from ..report.policies_view import build_policies_view
 from ..report.profile import risk_page
 from ..report.profile_tables import (
     behaviour_csv_table,
@@ -61,7 +61,6 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     basis = BASIS_TEXT[report.policies.aging.basis]
     pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies),
                        risk_page(report), kpi_views(report))
-    mark("render pages")
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
@@ -79,19 +78,24 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(offers_csv_table(report), stage / "data" / "offers.csv")
         write_table(kpis_csv_table(report), stage / "data" / "kpis.csv")
         mark("data csv")
-        for rel, text in pages.items():
+        n_pages = 0
+        made: set[Path] = set()
+        for rel, text in pages:
             path = stage / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
             path.write_text(text, encoding="utf-8", newline="\n")
+            n_pages += 1
         (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
-        mark("write pages")
+        mark("pages")
         n_pdf = 0
         if pdf:
             n_pdf = _write_pdfs(report, site, actions, basis, stage, progress)
             mark("pdf")
     mark("swap")
     return (f"{len(report.items)} open items, {len(site.clients)} clients, "
-            f"{len(pages)} pages, {n_pdf} PDFs")
+            f"{n_pages} pages, {n_pdf} PDFs")
 
 
 def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, stage: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -49,8 +50,10 @@ def kpi_charts(kpis: list[CurrencyKpis]) -> dict[str, dict[str, Markup]]:
 
 
 def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
-               policies: object, risk: object, kpis: list[CurrencyKpis]) -> dict[str, str]:
-    """Relative path -> HTML text for every page of the site."""
+               policies: object, risk: object, kpis: list[CurrencyKpis]
+               ) -> Iterator[tuple[str, str]]:
+    """(relative path, HTML text) for every page of the site, rendered as they are asked for
+    so that a site of many clients is never held in memory whole."""
     common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk,
               "kpis": {k.currency: k for k in kpis}, "charts": kpi_charts(kpis),
               "kpi_methods": METHODS}
@@ -64,8 +67,8 @@ def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
         "aging.html": render("aging.html", page="aging", root="", **common),
         "clients.html": render("clients.html", page="clients", root="", **common),
     }
+    yield from pages.items()
     template = environment().get_template("client.html")
     for client in site.clients:
-        pages[f"clients/{client.slug}.html"] = template.render(
+        yield f"clients/{client.slug}.html", template.render(
             page="client", root="../", client=client, **common)
-    return pages
