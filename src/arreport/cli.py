@@ -185,6 +185,53 @@ def explain(client: str, invoice: str | None, ledger_dir: Path, policies_dir: Pa
         click.echo(line)
 
 
+@cli.command()
+@click.option("--from", "start", required=True, help="First replay date YYYY-MM-DD.")
+@click.option("--to", "end", required=True, help="Last replay date YYYY-MM-DD.")
+@click.option("--every", type=click.Choice(["month", "week"]), default="month",
+              show_default=True, help="How often to replay between --from and --to.")
+@click.option("--ledger", "ledger_dir", default=DEFAULT_LEDGER, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of canonical ledger CSVs.")
+@click.option("--policies", "policies_dir", default=DEFAULT_POLICIES, show_default=True,
+              type=click.Path(path_type=Path), help="Folder of policy YAML files.")
+@click.option("--out", "out_dir", default="backtest", show_default=True,
+              type=click.Path(path_type=Path), help="Folder for backtest.html and its CSVs.")
+@click.option("--follow-days", default=14, show_default=True, type=click.IntRange(1, 365),
+              help="Days after each date in which a reminded client's payment counts.")
+def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: Path,
+             out_dir: Path, follow_days: int) -> None:
+    """Replay the policies over history: the actions, fees and holds they would have given on
+    each date, and how the clients reminded at each step paid afterwards."""
+    from .backtest import backtest as run_backtest
+    from .backtest import replay_dates
+    from .render.backtest_site import write_backtest
+
+    first = _date_option(start, "--from")
+    last = _date_option(end, "--to")
+    if last < first:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    dates = replay_dates(first, last, every)
+    if len(dates) > 520:
+        raise click.BadParameter(f"{len(dates)} replay dates; at most 520 (ten years weekly)",
+                                 param_hint="--every")
+    ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
+    started = time.perf_counter()
+    result = run_backtest(ledger, policies, dates, follow_days)
+    write_backtest(result, out_dir, first.isoformat(), last.isoformat(), every,
+                   str(ledger_dir), str(policies_dir))
+    click.echo(f"arreport backtest: {len(dates)} date(s) from {first} to {last}, "
+               f"{len(result.steps)} step row(s) -> {out_dir} "
+               f"({time.perf_counter() - started:.1f} s)", err=True)
+
+
+def _date_option(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)",
+                                 param_hint=name) from None
+
+
 def main() -> None:
     """Entry point: exit 0 ok, 1 invalid input, 2 usage, 3 internal error (with traceback)."""
     try:

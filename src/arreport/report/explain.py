@@ -112,6 +112,7 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
         f"{_day(contact[0])}, {_days(contact[1])} ago ({contact[2]})" if contact
         else "none recorded"))
     lines += _plans_of_client(report, client_code)
+    lines += _behaviour_lines(report, client_code)
 
     esc = report.escalated
     a_reasons = action_reasons(report)
@@ -320,3 +321,21 @@ def _plans_of_client(report: Report, client: int) -> list[str]:
             f"({_at(report, 'payment_plans', int(p['row'].iat[int(plans['plan'].iat[k])]))}) "
             "is broken since "
             f"{_day(plans['first_missed'].iat[k])}" for k in sel.tolist()]
+
+
+def _behaviour_lines(report: Report, client_code: int) -> list[str]:
+    """How the client pays, its risk score with its components and its loyalty tier."""
+    from .profile import by_client
+
+    out = []
+    for p in by_client(report).get(client_code, []):
+        out.append(f"  payment behaviour in {p.currency}: {p.invoices_paid} invoice(s) paid in "
+                   f"the window, {p.avg_days_late or '–'} days late on average "
+                   f"({p.weighted_days_late or '–'} by amount), {p.on_time_percent or '–'} on "
+                   f"time, {p.partial_payments} partial payment(s)")
+        out.append(f"    risk {p.risk_tier}, score {p.score}: {p.risk_reason}")
+        for sig in p.signals:
+            out.append(f"    signal +{sig.weight}: {sig.text}")
+        out.append(f"    loyalty {p.tier or 'none'}{f' ({p.change})' if p.change else ''}: "
+                   f"{p.tier_reason}")
+    return out
