@@ -331,3 +331,21 @@ def test_an_unknown_risk_tier_in_segments_gets_the_closest_name(
     assert done.returncode == 1  # type: ignore[attr-defined]
     assert ("policies/segments.yaml:3:3: error: risk.hihg: unknown risk tier 'hihg'; did you "
             "mean 'high'?") in done.stderr.splitlines()  # type: ignore[attr-defined]
+
+
+def test_check_warns_of_a_loyalty_tier_that_can_never_be_held(
+        tmp_path: Path, arreport: Callable[..., object],
+        policies_writer: Callable[..., Path]) -> None:
+    folder = policies_writer(tmp_path / "policies")
+    (folder / "incentives.yaml").write_text("""loyalty:
+  tiers:
+    - {name: silver, min_on_time_share: 0.85, min_invoices: 4}
+    - {name: gold, min_on_time_share: 0.95, min_invoices: 6}
+""", encoding="utf-8")
+    (tmp_path / "ledger").mkdir()
+    (tmp_path / "ledger" / "invoices.csv").write_text(
+        "invoice_id,client_id,issue_date,amount\nI1,C1,2024-01-01,1.00\n", encoding="utf-8")
+    done = arreport("check", "--ledger", "ledger", "--policies", "policies", cwd=tmp_path)
+    assert ("policies/incentives.yaml:4: warning: loyalty.tiers[1]: tier 'gold' can never be "
+            "held: 'silver' (incentives.yaml:3) comes first and asks no more; list tiers best "
+            "first, each asking more than the next") in done.stderr.splitlines()  # type: ignore[attr-defined]

@@ -68,6 +68,26 @@ def lint_policies(policies: Policies) -> list[Diagnostic]:
             out.append(Diagnostic("warning", esc, ladder.source.line, None, f"ladders.{name}",
                                   f"ladder '{name}' is used by no segment, risk tier or client",
                                   "assign it in segments.yaml"))
+    out += _lint_loyalty(policies)
+    return out
+
+
+def _lint_loyalty(policies: Policies) -> list[Diagnostic]:
+    """A tier that asks as much as or more than a tier before it can never be held: the
+    earlier (better) tier always wins."""
+    out = []
+    tiers = policies.loyalty.tiers
+    file = _where(policies, "incentives.yaml")
+    for j, later in enumerate(tiers):
+        for earlier in tiers[:j]:
+            if (later.min_on_time_share >= earlier.min_on_time_share
+                    and later.min_invoices >= earlier.min_invoices):
+                out.append(Diagnostic(
+                    "warning", file, later.source.line, None, f"loyalty.tiers[{j}]",
+                    f"tier '{later.name}' can never be held: '{earlier.name}' "
+                    f"({earlier.source}) comes first and asks no more",
+                    "list tiers best first, each asking more than the next"))
+                break
     return out
 
 
