@@ -360,7 +360,8 @@ def test_a_bom_in_every_file_changes_nothing(workdir: Path, good_site: Path) -> 
     assert tree_bytes(workdir / "site") == tree_bytes(good_site)
 
 
-@pytest.mark.parametrize("as_of", ["2024-02-30", "15/03/2024", "yesterday"])
+@pytest.mark.parametrize("as_of", ["2024-02-30", "15/03/2024", "yesterday", "20240315",
+                                    "2024-W11-5", "2024-03-15T00:00"])
 def test_bad_as_of_is_a_usage_error(workdir: Path, as_of: str) -> None:
     write_ledger(workdir / "ledger", **GOOD_LEDGER)
     before = tree_bytes(workdir / "site")
@@ -379,3 +380,210 @@ def test_unknown_option_is_a_usage_error(workdir: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "Error: No such option '--as-off'" in done.stderr
     assert tree_bytes(workdir / "site") == before
+
+
+def test_as_of_outside_the_accepted_dates_is_a_usage_error(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", **GOOD_LEDGER)
+    before = tree_bytes(workdir / "site")
+    done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", "0001-01-01", "--out", "site", "--no-pdf", cwd=workdir)
+    assert done.returncode == 2, done.stderr
+    assert ("Error: Invalid value for --as-of: '0001-01-01' is outside the dates arreport "
+            "accepts (expected a date from 1900-01-01 to 2999-12-31)") in done.stderr
+    assert "Traceback" not in done.stderr
+    assert tree_bytes(workdir / "site") == before
+
+
+# --- reading: rows the CSV reader cannot take -------------------------------------------------
+
+def test_a_quote_never_closed_is_located_and_the_rows_before_it_are_checked(
+        workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,reference
+        I1,C1,2024-01-01,ten,PO-1
+        I2,C1,2024-01-01,100.00,"PO-2
+        I3,C1,2024-01-01,100.00,PO-3
+        I4,C1,2024-01-01,100.00,PO-4
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: amount: 'ten' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "ledger/invoices.csv:3: error: reference: a quoted value opens here and is never "
+        "closed; lines 4-5 are read as part of it; close the quote, or remove it",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_a_row_with_the_wrong_field_count_does_not_hide_the_files_other_problems(
+        workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,C1,2024-01-01,1,200.00
+        I3,C1,2024-13-01,100.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: row has 5 fields, the header has 4: "
+        "'I2,C1,2024-01-01,1,200.00'; quote values that contain commas",
+        "ledger/invoices.csv:4: error: issue_date: '2024-13-01' is not a date; "
+        "expected YYYY-MM-DD, e.g. 2024-06-30",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_a_file_missing_a_column_does_not_hide_the_other_files_problems(
+        workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+        I2,C1,2024-01-01,abc
+    """, payments="""
+        payment_id,client_id,date,amout
+        P1,C1,2024-02-01,40.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: amount: 'abc' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "ledger/payments.csv:1: error: amount: missing required column 'amount'; the header "
+        "has 'amout'; did you mean 'amount'?",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_payment_plan_counts_must_be_whole_numbers(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices=GOOD_LEDGER["invoices"], payment_plans="""
+        plan_id,client_id,start,installments,every_days,amount
+        PL1,C1,2024-02-01,six,30,50.00
+        PL2,C1,2024-02-01,6,2.5,50.00
+        PL3,C1,2024-02-01,0,30,50.00
+    """)
+    assert stderr == [
+        "ledger/payment_plans.csv:2: error: installments: 'six' is not a whole number; "
+        "expected the number of installments, a whole number such as 6",
+        "ledger/payment_plans.csv:3: error: every_days: '2.5' is not a whole number; "
+        "expected the days between installments, a whole number such as 30",
+        "ledger/payment_plans.csv:4: error: installments: '0' is not at least 1; "
+        "expected the number of installments, a whole number such as 6",
+        "arreport: 3 error(s) in the input; nothing was written",
+    ]
+
+
+def test_amounts_too_large_for_exact_sums_are_located(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,currency
+        I1,C1,2024-01-01,99999999999999999999.00,USD
+        I2,C1,2024-01-01,10000000000000.01,USD
+        I3,C1,2024-01-01,10000000000000.00,USD
+        I4,C1,2024-01-01,1000000000000000,JPY
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: amount: '99999999999999999999.00' is too large; an "
+        "amount is at most 10000000000000.00 USD (10^15 minor units), which keeps every sum "
+        "of the ledger exact in 64-bit integers",
+        "ledger/invoices.csv:3: error: amount: '10000000000000.01' is too large; an amount is "
+        "at most 10000000000000.00 USD (10^15 minor units), which keeps every sum of the "
+        "ledger exact in 64-bit integers",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_ledger_dates_outside_the_accepted_range_are_located(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,0001-01-01,100.00
+        I2,C1,9999-12-31,100.00
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: issue_date: '0001-01-01' is outside the dates arreport "
+        "accepts; expected a date from 1900-01-01 to 2999-12-31",
+        "ledger/invoices.csv:3: error: issue_date: '9999-12-31' is outside the dates arreport "
+        "accepts; expected a date from 1900-01-01 to 2999-12-31",
+        "arreport: 2 error(s) in the input; nothing was written",
+    ]
+
+
+def test_a_value_under_an_unnamed_column_is_an_error(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,
+        I1,C1,2024-01-01,100.00,
+        I2,C1,2024-01-01,100.00,note
+    """)
+    assert stderr == [
+        "ledger/invoices.csv:1: error: column 5: no name in the header, but line 3 has a "
+        "value in it ('note'); name the column in the header row, or delete its values",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_spreadsheet_leftovers_are_read_as_the_clean_file(workdir: Path, good_site: Path
+                                                          ) -> None:
+    """A trailing comma on every line (an unnamed, empty column), a row of only commas,
+    and cells padded with spaces, tabs or no-break spaces build the site the clean ledger
+    builds, with one warning for the unnamed column."""
+    write_bytes(workdir, "invoices.csv", (
+        "invoice_id,client_id,issue_date,due_date,amount,\n"
+        "I1,C1,2024-01-01,2024-01-31,\u00a0100.00\u00a0,\n"
+        ",,,,,\n"
+        "I2 ,\tC2,2024-02-01,2024-03-02,250.00,\n").encode("utf-8"))
+    write_bytes(workdir, "payments.csv", inline(GOOD_LEDGER["payments"]).encode("utf-8"))
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "ledger/invoices.csv:1: warning: column 6: no name in the header and no value in any "
+        "row; the column is ignored")
+    site = tree_bytes(workdir / "site")
+    clean = tree_bytes(good_site)
+    assert sorted(site) == sorted(clean)
+    assert [name for name in site if site[name] != clean[name]] == ["index.html"]  # warning
+
+
+# --- --out: only a folder arreport wrote is replaced ------------------------------------------
+
+@pytest.mark.parametrize("out, message", [
+    (".", "'.' is the working directory; arreport replaces the whole folder, so choose a "
+          "folder of its own, e.g. --out site"),
+    ("ledger", "'ledger' is the ledger folder; arreport replaces the whole folder, so choose "
+               "a folder of its own, e.g. --out site"),
+    ("notes.txt", "'notes.txt' is a file, not a folder; choose a folder for an arreport site"),
+    ("notes.txt/site", "'notes.txt/site' cannot be created: '{cwd}/notes.txt' is a file"),
+    ("mine", "'mine' is a folder with other files in it, not an arreport site; arreport "
+             "replaces only a folder it wrote, so choose a new or empty folder"),
+])
+def test_out_that_is_not_arreports_to_replace_is_refused(workdir: Path, out: str,
+                                                         message: str) -> None:
+    write_ledger(workdir / "ledger", **GOOD_LEDGER)
+    (workdir / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    (workdir / "mine").mkdir()
+    (workdir / "mine" / "thesis.tex").write_text("keep me too\n", encoding="utf-8")
+    before = tree_bytes(workdir)
+    done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", AS_OF, "--out", out, "--no-pdf", cwd=workdir)
+    assert done.returncode == 2, done.stderr
+    assert (f"Error: Invalid value for --out: {message.format(cwd=workdir.resolve())}"
+            in done.stderr.splitlines())
+    assert "Traceback" not in done.stderr
+    assert tree_bytes(workdir) == before
+
+
+def test_out_may_be_an_empty_folder_or_an_earlier_site(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", **GOOD_LEDGER)
+    (workdir / "empty").mkdir()
+    (workdir / "site" / ".arreport-site").unlink()  # a site from before the marker existed
+    for out in ("empty", "site"):
+        done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                            "--as-of", AS_OF, "--out", out, "--no-pdf", cwd=workdir)
+        assert done.returncode == 0, done.stderr
+        assert (workdir / out / ".arreport-site").is_file()
+        assert (workdir / out / "data" / "aging.csv").is_file()
+
+
+def test_backtest_out_is_checked_as_well(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", **GOOD_LEDGER)
+    before = tree_bytes(workdir)
+    done = run_arreport("backtest", "--from", "2024-01-31", "--to", "2024-03-31",
+                        "--ledger", "ledger", "--policies", DEFAULT_POLICIES, "--out", "site",
+                        cwd=workdir)
+    assert done.returncode == 2, done.stderr
+    assert ("Error: Invalid value for --out: 'site' holds an arreport site, not an arreport "
+            "backtest; choose another folder") in done.stderr.splitlines()
+    assert tree_bytes(workdir) == before

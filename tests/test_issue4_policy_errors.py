@@ -225,6 +225,27 @@ def test_ledger_errors_are_reported_beside_policy_errors(tmp_path: Path) -> None
     ]
 
 
+def test_build_too_reports_ledger_errors_beside_policy_errors(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "ledger", invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,-321.34
+    """, clients=LEDGER["clients"])
+    write_policies(tmp_path / "policies", segments=SEGMENTS, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: due, at: 0, channel: emial}
+    """)
+    done = run_arreport("build", "--out", "site", "--no-pdf", "--as-of", "2024-03-15",
+                        "--ledger", "ledger", "--policies", "policies", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[-1] == NOTHING_WRITTEN.format(2)
+    assert sorted(line.split(":")[0] for line in lines[:-1]) == [
+        "ledger/invoices.csv", "policies/escalation.yaml"]
+    assert not (tmp_path / "site").exists()
+
+
 def test_a_lowercase_currency_key_gets_a_currency_hint(tmp_path: Path) -> None:
     assert check_errors(tmp_path, segments=SEGMENTS, escalation="""
         ladders:

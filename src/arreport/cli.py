@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import time
 import traceback
@@ -26,11 +27,19 @@ def _print_diagnostics(diags: list[Diagnostic]) -> None:
 def _as_of(value: str | None) -> dt.date:
     if value is None:
         return dt.date.today()
+    return _date_option(value, "--as-of")
+
+
+def _check_out(out_dir: Path, kind: Any, ledger_dir: Path, policies_dir: Path) -> None:
+    """--out must be new, empty, or an earlier output of this command: checked before any
+    work, so a mistake costs nothing (the writer checks again before it swaps)."""
+    from .render.site import OutputError, check_target
+
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)",
-                                 param_hint="--as-of") from None
+        check_target(out_dir, kind, [("the ledger folder", ledger_dir),
+                                     ("the policies folder", policies_dir)])
+    except OutputError as exc:
+        raise click.BadParameter(str(exc), param_hint="--out") from None
 
 
 def _load_inputs(ledger_dir: Path, policies_dir: Path) -> tuple[Any, Any, list[Diagnostic]]:
@@ -85,17 +94,19 @@ def cli() -> None:
 def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path,
           no_pdf: bool, timings: bool) -> None:
     """Compute allocation and aging as of a date and write the site, CSVs and PDFs."""
-    from .pipeline import compute, load_inputs
+    from .pipeline import compute
     from .render.build import write_site
+    from .render.site import SITE
 
     day = _as_of(as_of)
+    _check_out(out_dir, SITE, ledger_dir, policies_dir)
     started = time.perf_counter()
     stages: list[tuple[str, float]] = []
 
     def mark(name: str) -> None:
         stages.append((name, time.perf_counter()))
 
-    ledger, policies, diags = load_inputs(ledger_dir, policies_dir)
+    ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
     mark("load and validate")
     report = compute(ledger, policies, day, diags)
     mark("compute")
@@ -205,9 +216,11 @@ def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: P
     from .backtest import backtest as run_backtest
     from .backtest import replay_dates
     from .render.backtest_site import write_backtest
+    from .render.site import BACKTEST
 
     first = _date_option(start, "--from")
     last = _date_option(end, "--to")
+    _check_out(out_dir, BACKTEST, ledger_dir, policies_dir)
     if last < first:
         raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     dates = replay_dates(first, last, every)
@@ -225,15 +238,27 @@ def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: P
 
 
 def _date_option(value: str, name: str) -> dt.date:
+    """A date given as YYYY-MM-DD exactly (fromisoformat alone also takes 20240630 and
+    2024-W26-7), within the dates arreport handles."""
+    from .ledger.dates import DATE_RANGE, in_range
+
     try:
-        return dt.date.fromisoformat(value)
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"'{value}' is not a date (expected YYYY-MM-DD)",
                                  param_hint=name) from None
+    if not in_range(day):
+        raise click.BadParameter(f"'{value}' is outside the dates arreport accepts "
+                                 f"(expected a date {DATE_RANGE})", param_hint=name)
+    return day
 
 
 def main() -> None:
     """Entry point: exit 0 ok, 1 invalid input, 2 usage, 3 internal error (with traceback)."""
+    from .render.site import OutputError
+
     try:
         cli.main(standalone_mode=False)
     except InputError as exc:
@@ -249,6 +274,9 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(2 if isinstance(exc, click.UsageError) else 1)
+    except OutputError as exc:  # --out found unusable only when writing (e.g. /proc/site)
+        click.echo(f"Error: Invalid value for --out: {exc}", err=True)
+        sys.exit(2)
     except Exception:  # a bug: say so, show where, keep the old site
         traceback.print_exc()
         click.echo("arreport: internal error (a bug); the previous site is untouched", err=True)

@@ -15,6 +15,12 @@ import pyarrow.compute as pc
 from babel.numbers import get_currency_precision, list_currencies
 
 MAX_DECIMALS = 4  # no ISO currency has more (CLF/UYW have 4)
+# Bounds that keep every sum exact in int64 (about 9.2 * 10**18): one amount is at most
+# 10**15 minor units (USD 10 trillion, JPY 10**15, IDR 10**13), and the amounts of one file
+# add up to at most 10**18, so any per-client or per-currency total, and any difference of
+# such totals (invoiced - paid - credited), stays well inside int64.
+MAX_MINOR = 10**15
+MAX_FILE_TOTAL = 10**18
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +49,8 @@ def parse_minor_units(text: pa.Array, places: np.ndarray) -> tuple[np.ndarray, n
 
     Returns (values, problem) where problem is 0 for a valid amount, 1 for text that is not a
     decimal number, 2 for a negative amount, 3 for more decimals than the currency has,
-    4 for an empty value. Invalid rows get value 0. Vectorised with pyarrow compute.
+    4 for an empty value, 5 for more than MAX_MINOR minor units. Invalid rows get value 0.
+    Vectorised with pyarrow compute.
     """
     n = len(text)
     stripped = pc.utf8_trim_whitespace(text)
@@ -63,7 +70,7 @@ def parse_minor_units(text: pa.Array, places: np.ndarray) -> tuple[np.ndarray, n
     units_txt = pc.if_else(pc.equal(parts.field("units"), ""), "0", parts.field("units"))
     frac_txt = pc.fill_null(parts.field("frac"), "")
     frac_len = np.asarray(pc.utf8_length(frac_txt).to_numpy(zero_copy_only=False))
-    too_long_digits = pc.utf8_length(units_txt).to_numpy(zero_copy_only=False) > 15
+    too_long_digits = pc.utf8_length(units_txt).to_numpy(zero_copy_only=False) > 18
     too_precise = frac_len > places
     # frac digits padded to MAX_DECIMALS, then scaled down to the currency's places.
     fpad = pc.utf8_slice_codeunits(pc.utf8_rpad(frac_txt, MAX_DECIMALS, "0"), 0, MAX_DECIMALS)
@@ -72,13 +79,19 @@ def parse_minor_units(text: pa.Array, places: np.ndarray) -> tuple[np.ndarray, n
     units_val = np.zeros(n, dtype=np.int64)
     if units_ok.any():
         safe_units = pc.if_else(pa.array(units_ok), units_txt, pa.scalar("0"))
-        units_val = np.asarray(pc.cast(safe_units, pa.int64()).to_numpy(zero_copy_only=False))
+        units_val = np.array(pc.cast(safe_units, pa.int64()).to_numpy(zero_copy_only=False),
+                             dtype=np.int64)
     scale = np.power(10, places.astype(np.int64))
+    # checked before multiplying, so the product below cannot overflow
+    too_large = shaped & (too_long_digits | (units_val > MAX_MINOR // scale))
+    units_val[too_large] = 0
     values = units_val * scale + frac_val // np.power(10, MAX_DECIMALS - places.astype(np.int64))
+    too_large |= shaped & (values > MAX_MINOR)
     problem = np.zeros(n, dtype=np.int8)
-    problem[~shaped | too_long_digits] = 1
+    problem[~shaped] = 1
     problem[negative] = 2
-    problem[shaped & ~too_long_digits & too_precise] = 3
+    problem[shaped & ~too_large & too_precise] = 3
+    problem[too_large] = 5
     problem[empty] = 4
     values[problem != 0] = 0
     return values.astype(np.int64), problem

@@ -17,11 +17,14 @@ import pyarrow.compute as pc
 
 from .. import money
 from ..diagnostics import Diagnostic, did_you_mean
-from .csvread import RawTable, read_csv
-from .dates import parse_days
-from .schema import CLIENT_KINDS, CREDIT_NOTES, FILES, PAYMENTS
+from .csvread import RawTable, empty_table, read_csv
+from .dates import DATE_RANGE, parse_days, parse_days_detail
+from .schema import CLIENT_KINDS, CREDIT_NOTES, FILES, INVOICES, PAYMENTS
 
 MAX_SHOWN = 20  # located messages per file and column; the rest are counted
+INT_PATTERN = r"^[0-9]{1,9}$"  # a count: digits only, small enough for any date arithmetic
+INT_EXPECTED = {"installments": "the number of installments, a whole number such as 6",
+                "every_days": "the days between installments, a whole number such as 30"}
 
 
 @dataclass
@@ -81,9 +84,15 @@ def _np(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 def load_ledger(folder: Path, default_currency: str,
                 known_terms: Iterable[str] | None = None) -> tuple[Ledger | None, list[Diagnostic]]:
-    """Read and type every canonical file in `folder`. Returns (None, diagnostics) on errors."""
+    """Read and type every canonical file in `folder`. Returns (None, diagnostics) on errors.
+
+    A file that cannot be read at all (empty, absent, a required column missing) does not
+    stop the checks of the others: they are typed without it, so every file's problems are
+    reported in one run.
+    """
     problems = _Problems()
     raws: dict[str, RawTable] = {}
+    unusable: set[str] = set()
     if not folder.is_dir():
         return None, [Diagnostic("error", str(folder), None, None, "",
                                  "the ledger folder does not exist",
@@ -94,14 +103,17 @@ def load_ledger(folder: Path, default_currency: str,
             if schema.required_file:
                 problems.add(Diagnostic("error", str(path), None, None, "",
                                         f"{schema.filename} is required but absent"))
+                unusable.add(schema.name)
             continue
         raw, diags = read_csv(path, schema)
         problems.items.extend(diags)
         if raw is not None:
             raws[schema.name] = raw
-    if any(d.severity == "error" for d in problems.items):
-        return None, problems.items
-    ledger = _type_ledger(raws, default_currency, known_terms, problems)
+        else:
+            unusable.add(schema.name)
+    if "invoices" not in raws:
+        raws["invoices"] = empty_table(INVOICES, folder / INVOICES.filename)
+    ledger = _type_ledger(raws, default_currency, known_terms, problems, unusable)
     if any(d.severity == "error" for d in problems.items):
         return None, problems.items
     return ledger, problems.items
@@ -121,8 +133,13 @@ def _check_generic(raw: RawTable, problems: _Problems, usual_currencies: set[str
                               f"{col.name} is empty", f"every row needs {what}")
         if col.kind == "date":
             _days, bad = raw.days(col.name)
-            problems.add_rows(raw, bad, col.name, values, "'{value}' is not a date",
-                              "expected YYYY-MM-DD, e.g. 2024-06-30")
+            if bad.any():
+                _, not_a_date, outside = parse_days_detail(values)
+                problems.add_rows(raw, not_a_date, col.name, values, "'{value}' is not a date",
+                                  "expected YYYY-MM-DD, e.g. 2024-06-30")
+                problems.add_rows(raw, outside, col.name, values,
+                                  "'{value}' is outside the dates arreport accepts",
+                                  f"expected a date {DATE_RANGE}")
         elif col.kind == "currency":
             known = pa.array(sorted(money.known_currencies()))
             ok = _np(pc.or_(pc.is_in(values, value_set=known), pc.is_null(values)))
@@ -141,9 +158,13 @@ def _check_generic(raw: RawTable, problems: _Problems, usual_currencies: set[str
                     problems.add(Diagnostic("error", raw.display, None, col.name, col.name,
                                             f"... and {int(bad.sum()) - MAX_SHOWN} more rows"))
         elif col.kind == "int":
-            ok = _np(pc.fill_null(pc.match_substring_regex(values, r"^[0-9]{1,9}$"), True))
+            expected = INT_EXPECTED.get(col.name, "a count such as 6")
+            ok = _np(pc.fill_null(pc.match_substring_regex(values, INT_PATTERN), True))
             problems.add_rows(raw, ~ok, col.name, values, "'{value}' is not a whole number",
-                              "expected a count such as 6")
+                              f"expected {expected}")
+            zero = _np(pc.fill_null(pc.match_substring_regex(values, r"^0+$"), False))
+            problems.add_rows(raw, zero, col.name, values, "'{value}' is not at least 1",
+                              f"expected {expected}")
         elif col.kind == "kind":
             ok = _np(pc.or_(pc.is_in(values, value_set=pa.array(CLIENT_KINDS)),
                                 pc.is_null(values)))
@@ -176,12 +197,38 @@ def _check_generic(raw: RawTable, problems: _Problems, usual_currencies: set[str
 
 
 def _amounts(raw: RawTable, column: str, currencies: np.ndarray, cur_names: list[str],
-             problems: _Problems, required: bool = True) -> np.ndarray:
-    """Parse one amount column with each row's currency decimals."""
+             problems: _Problems, required: bool = True,
+             unsure: np.ndarray | None = None) -> np.ndarray:
+    """Parse one amount column with each row's currency decimals.
+
+    `unsure` marks rows whose currency is not known (it would come from a file that could not
+    be read): their decimals are not checked. The amounts of a file (not credit limits) must
+    add up to at most money.MAX_FILE_TOTAL; the row where they pass it is an error.
+    """
     places_by_code = np.array([money.decimals(c) for c in cur_names], dtype=np.int64)
     places = places_by_code[currencies] if len(cur_names) else np.zeros(len(raw), np.int64)
     values = raw.column(column)
     minor, problem = money.parse_minor_units(values, places)
+    if unsure is not None:
+        problem[(problem == 3) & unsure] = 0
+    for code, name in enumerate(cur_names):
+        sel = (problem == 5) & (currencies == code)
+        top = money.format_amount(money.MAX_MINOR, name)
+        problems.add_rows(raw, sel, column, values, "'{value}' is too large",
+                          f"an amount is at most {top} {name} (10^15 minor units), which "
+                          "keeps every sum of the ledger exact in 64-bit integers")
+    if required and len(minor):
+        # float64 is exact enough to find where the running total passes 10**18
+        over = np.cumsum(minor, dtype=np.float64) > money.MAX_FILE_TOTAL
+        if over.any():
+            first = np.zeros(len(minor), dtype=bool)
+            first[int(np.argmax(over))] = True
+            problems.add_rows(raw, first, column, values,
+                              "'{value}' takes the total of the file's amounts past 10^18 "
+                              "minor units",
+                              "the amounts of one file may add up to at most 10^18 minor "
+                              "units, which keeps every sum of the ledger exact in 64-bit "
+                              "integers")
     problems.add_rows(raw, problem == 1, column, values, "'{value}' is not a decimal number",
                       "expected e.g. 1200.50, with no thousands separator")
     problems.add_rows(raw, problem == 2, column, values, "'{value}' is negative",
@@ -195,7 +242,12 @@ def _amounts(raw: RawTable, column: str, currencies: np.ndarray, cur_names: list
 
 
 def _type_ledger(raws: dict[str, RawTable], default_currency: str,
-                 known_terms: Iterable[str] | None, problems: _Problems) -> Ledger:
+                 known_terms: Iterable[str] | None, problems: _Problems,
+                 unusable: set[str] | None = None) -> Ledger:
+    """Type the files read. With `unusable` files (reported already), only each file's own
+    problems are looked for: cross-file warnings would be noise, and a currency that would
+    come from a missing file is not known, so those rows' decimals are not checked."""
+    unusable = unusable or set()
     usual = {default_currency}
     for raw in raws.values():
         if raw.has("currency"):
@@ -285,8 +337,10 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
     inv_ids = inv_raw.column("invoice_id")
     inv_client = client_codes["invoices"]
     inv_cur = cur_codes(inv_raw.column("currency"))
-    inv_cur = np.where(inv_cur >= 0, inv_cur, client_cur[inv_client])
-    inv_amount = _amounts(inv_raw, "amount", inv_cur, cur_names, problems)
+    inv_own_cur = inv_cur >= 0
+    inv_cur = np.where(inv_own_cur, inv_cur, client_cur[inv_client])
+    inv_amount = _amounts(inv_raw, "amount", inv_cur, cur_names, problems,
+                          unsure=~inv_own_cur & ("clients" in unusable))
     issue, _ = inv_raw.days("issue_date")
     due, _ = inv_raw.days("due_date")
     terms = inv_raw.column("terms")
@@ -338,8 +392,10 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         dcur = cur_codes(doc_raw.column("currency"))
         from_inv = np.where(inv_row >= 0, inv_cur[np.maximum(inv_row, 0)] if len(inv_cur) else 0,
                             client_cur[dclient])
+        unsure = (dcur < 0) & np.where(_np(ref.is_valid()), "invoices" in unusable,
+                                       "clients" in unusable)
         dcur = np.where(dcur >= 0, dcur, from_inv)
-        amount = _amounts(doc_raw, "amount", dcur, cur_names, problems)
+        amount = _amounts(doc_raw, "amount", dcur, cur_names, problems, unsure=unsure)
         date, _ = doc_raw.days("date")
         docs[schema.name] = pd.DataFrame({
             id_col: pd.array(doc_raw.column(id_col), dtype=pd.ArrowDtype(pa.string())),
@@ -378,14 +434,23 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         pclient = client_codes["payment_plans"]
         plans["client"] = pclient
         plans["amount"] = _amounts(praw, "amount", client_cur[pclient], cur_names,
-                                   problems)
+                                   problems, unsure=np.full(len(praw), "clients" in unusable))
         plans["cur"] = client_cur[pclient]
+        # what a plan asks in all must stay a sum int64 holds, as every amount's total does
+        asked = plans["amount"].to_numpy().astype(np.float64) * plans["installments"].to_numpy()
+        problems.add_rows(praw, asked > money.MAX_FILE_TOTAL, "installments",
+                          praw.column("installments"),
+                          "'{value}' installments of this amount ask more than 10^18 minor "
+                          "units in all", "a plan may ask at most 10^18 minor units in all")
 
     ledger = Ledger(invoices=invoices, payments=docs["payments"],
                     credit_notes=docs["credit_notes"], clients=clients, disputes=disputes,
                     contacts=contacts, plans=plans, sources=dict(raws))
     ledger.currencies = cur_names  # type: ignore[attr-defined]
-    _reference_warnings(ledger, raws, problems)
+    # a file with errors may have lost rows (a quote never closed swallows the rest of it):
+    # warnings that one file names what another lacks wait until the errors are fixed
+    if not unusable and not any(d.severity == "error" for d in problems.items):
+        _reference_warnings(ledger, raws, problems)
     return ledger
 
 
@@ -406,7 +471,9 @@ def _frame(raw: RawTable | None, kinds: dict[str, str]) -> pd.DataFrame:
         if kind == "date":
             out[name] = raw.days(name)[0] if raw is not None else parse_days(values)[0]
         elif kind == "int":
-            out[name] = _np(pc.cast(pc.fill_null(values, "0"), pa.int64()))
+            # a malformed count is reported by _check_generic; read as 0 meanwhile
+            shaped = pc.fill_null(pc.match_substring_regex(values, INT_PATTERN), False)
+            out[name] = _np(pc.cast(pc.if_else(shaped, values, "0"), pa.int64()))
         else:
             out[name] = pd.array(values, dtype=pd.ArrowDtype(pa.string()))
     frame = pd.DataFrame(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,29 @@ from .dates import parse_days
 from .schema import FileSchema
 
 BOM = b"\xef\xbb\xbf"
+# Bytes that start every character a cell may be trimmed of (Unicode White_Space, which is
+# what pyarrow's utf8_trim_whitespace and Python's str.strip remove): ASCII space, tab and
+# the other ASCII separators, and the lead bytes of U+0085, U+00A0 (no-break space), U+1680,
+# U+2000-U+205F and U+3000. Line ends need no test: outside quotes they end the row.
+TRIM_BYTES = (b" ", b"\t", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e", b"\x1f",
+              b"\xc2", b"\xe1", b"\xe2", b"\xe3")
+UNNAMED = " column {}"  # the name an unnamed header cell is read under (never a real name)
+
+
+def _blank(cells: list[str]) -> bool:
+    """A record with nothing in it: a blank line, or a spreadsheet's row of only commas."""
+    return all(not c.strip() for c in cells)
+
+
+def _records(text: io.StringIO) -> Iterator[tuple[int, list[str]]]:
+    """(line where it starts, cells) of every data record after the header, as Python's csv
+    reads it (the slow path, for locating problems only)."""
+    reader = csv.reader(text)
+    next(reader, None)
+    prev_end = reader.line_num
+    for row in reader:
+        yield prev_end + 1, row  # it starts on the line after the previous record ended
+        prev_end = reader.line_num
 
 
 @dataclass
@@ -24,10 +48,14 @@ class LineMap:
     """Maps a data row (0-based, as read) to the line a text editor shows.
 
     Computed only when a problem needs a line: a plain file maps row i to line i + 2; quoted
-    values with newlines and blank lines (which the reader skips) are counted exactly.
+    values with newlines, and the records the reader skips (blank lines, rows of only commas,
+    rows with the wrong number of fields, a row whose quote is never closed), are counted
+    exactly.
     """
 
     path: Path
+    ncols: int = 0  # 0: any number of fields
+    excluded: frozenset[int] = frozenset()  # start lines of records left out of the table
     _lines: np.ndarray | None = field(default=None, repr=False)
 
     def line(self, row: int) -> int:
@@ -38,16 +66,10 @@ class LineMap:
         return row + 2
 
     def _compute(self) -> np.ndarray:
-        starts: list[int] = []
         with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            reader = csv.reader(fh)
-            next(reader, None)
-            prev_end = reader.line_num
-            for row in reader:
-                if row and any(cell != "" for cell in row) or len(row) > 1:
-                    # the row started on the first line after the previous row ended
-                    starts.append(prev_end + 1)
-                prev_end = reader.line_num
+            starts = [start for start, row in _records(fh)  # type: ignore[arg-type]
+                      if not _blank(row) and (not self.ncols or len(row) == self.ncols)
+                      and start not in self.excluded]
         return np.asarray(starts, dtype=np.int64)
 
 
@@ -84,8 +106,20 @@ class RawTable:
         return int(self.table.num_rows)
 
 
+def empty_table(schema: FileSchema, path: Path) -> RawTable:
+    """A file with its header and no rows: stands in for one that could not be read, so the
+    other files are still checked."""
+    table = pa.table({c: pa.array([], pa.string()) for c in schema.required_columns})
+    return RawTable(schema, path, table, LineMap(path))
+
+
 def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diagnostic]]:
-    """Read one canonical CSV as strings. Returns (None, errors) when it cannot be used at all."""
+    """Read one canonical CSV as strings. Returns (None, errors) when it cannot be used at all.
+
+    Rows that cannot be read (a wrong number of fields, a quote never closed) are reported and
+    left out, so the rest of the file is still checked; blank rows and rows of only commas are
+    skipped.
+    """
     shown = display_path(path)
     diags: list[Diagnostic] = []
     data = path.read_bytes()
@@ -104,16 +138,14 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     problems: list[Diagnostic] = []
     seen: set[str] = set()
     for h in header:
-        if h in seen:
+        if h and h in seen:
             problems.append(Diagnostic("error", shown, 1, h, h, f"column '{h}' appears twice"))
-        if not h:
-            problems.append(Diagnostic("error", shown, 1, None, "", "a column has no name"))
         seen.add(h)
     known = schema.column_names
     explained: set[str] = set()
     for req in schema.required_columns:
         if req not in header:
-            unknown = [h for h in header if h not in known]
+            unknown = [h for h in header if h and h not in known]
             close = did_you_mean(req, unknown)
             hint = ""
             if close:
@@ -131,32 +163,32 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
                                         f"unknown column '{h}' is ignored", hint))
     if problems:
         return None, problems + diags
+    names = [h or UNNAMED.format(k + 1) for k, h in enumerate(header)]
 
     bad_rows: list[Diagnostic] = []
     ncols = len(header)
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        line = row.number if row.number and row.number > 0 else None
-        bad_rows.append(Diagnostic(
-            "error", shown, line, None, "",
-            f"row has {row.actual_columns} fields, the header has {ncols}: {_clip(row.text)}",
-            "quote values that contain commas"))
+        if row.text.replace(",", "").strip():  # a row of only commas is skipped, not an error
+            line = row.number if row.number and row.number > 0 else None
+            bad_rows.append(_field_count_error(shown, line, row.actual_columns, ncols,
+                                               row.text))
         return "skip"
 
     # Fast paths that change nothing in the result: without a quote character no value can
-    # hold a newline (so pyarrow may parse blocks in parallel), and without a space or tab
-    # no cell needs trimming.
+    # hold a newline (so pyarrow may parse blocks in parallel), and without a byte that can
+    # start a whitespace character no cell needs trimming.
     quoted = b'"' in data
-    padded = b" " in data or b"\t" in data  # single bytes: a memchr each, fast
+    padded = any(b in data for b in TRIM_BYTES)  # single bytes: a memchr each, fast
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(body)),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
                                            block_size=1 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted,
                                               invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
-                column_types={h: pa.string() for h in header}, null_values=[""],
+                column_types={h: pa.string() for h in names}, null_values=[""],
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except pa.ArrowInvalid as exc:
@@ -166,17 +198,65 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
             return None, [Diagnostic("error", shown, line, None, "", "the line is not UTF-8 text",
                                      "save the file as UTF-8")]
         return None, [Diagnostic("error", shown, None, None, "", f"cannot read the CSV: {msg}")]
-    if bad_rows:
-        if any(d.line is None for d in bad_rows):
-            bad_rows = _locate_bad_rows(bytes(body), ncols, shown)
-        return None, bad_rows + diags
+
+    excluded: set[int] = set()
+    if quoted and data.count(b'"') % 2 == 1:  # an odd count: maybe a quote never closed
+        unclosed = _unclosed_quote(bytes(body), header, ncols, shown)
+        if unclosed is not None:
+            diag, row_start, kept = unclosed
+            problems.append(diag)
+            excluded.add(row_start)
+            if kept and table.num_rows:
+                table = table.slice(0, table.num_rows - 1)
+            if any(d.line is None for d in bad_rows):
+                bad_rows = _locate_bad_rows(bytes(body), ncols, shown)
+            bad_rows = [d for d in bad_rows if d.line != row_start]
+    if bad_rows and any(d.line is None for d in bad_rows):
+        bad_rows = _locate_bad_rows(bytes(body), ncols, shown)
     if padded:
         cols = {}
-        for name in header:
+        for name in names:
             col = pc.utf8_trim_whitespace(table.column(name))
             cols[name] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
         table = pa.table(cols)
-    return RawTable(schema, path, table, LineMap(path)), diags
+    if ncols and table.num_rows and table.column(0).null_count:
+        # rows of only commas (spreadsheet leftovers) are skipped, as blank lines are
+        empty = pc.is_null(table.column(0))
+        for name in names[1:]:
+            empty = pc.and_(empty, pc.is_null(table.column(name)))
+        if pc.any(empty).as_py():
+            table = table.filter(pc.invert(empty))
+    lines = LineMap(path, ncols, frozenset(excluded))
+    raw = RawTable(schema, path, table, lines)
+    for k, h in enumerate(header):
+        if not h:
+            problems.extend(_unnamed_column(raw, names[k], k + 1, shown))
+            table = table.drop_columns([names[k]])
+    raw.table = table
+    return raw, problems + bad_rows + diags
+
+
+def _unnamed_column(raw: RawTable, name: str, position: int, shown: str) -> list[Diagnostic]:
+    """A header cell left empty: ignored with a warning while its column is empty too (a
+    spreadsheet's trailing comma), an error once a row puts a value in it."""
+    values = raw.column(name)
+    where = f"column {position}"
+    if values.null_count == len(values):
+        return [Diagnostic("warning", shown, 1, where, where,
+                           "no name in the header and no value in any row; the column is "
+                           "ignored")]
+    first = int(np.flatnonzero(np.asarray(values.is_valid().to_numpy(zero_copy_only=False)))[0])
+    return [Diagnostic("error", shown, 1, where, where,
+                       f"no name in the header, but line {raw.lines.line(first)} has a value "
+                       f"in it ({values[first].as_py()!r})",
+                       "name the column in the header row, or delete its values")]
+
+
+def _field_count_error(shown: str, line: int | None, actual: int, ncols: int,
+                       text: str) -> Diagnostic:
+    return Diagnostic("error", shown, line, None, "",
+                      f"row has {actual} fields, the header has {ncols}: {_clip(text)}",
+                      "quote values that contain commas")
 
 
 def _clip(text: str, width: int = 60) -> str:
@@ -186,18 +266,44 @@ def _clip(text: str, width: int = 60) -> str:
 
 def _locate_bad_rows(body: bytes, ncols: int, shown: str) -> list[Diagnostic]:
     """Rows whose field count differs from the header, by line (error path only)."""
-    out: list[Diagnostic] = []
-    reader = csv.reader(io.StringIO(body.decode("utf-8", errors="replace"), newline=""))
-    next(reader, None)
-    start = reader.line_num + 1
-    for row in reader:
-        if row and len(row) != ncols:
-            out.append(Diagnostic("error", shown, start, None, "",
-                                  f"row has {len(row)} fields, the header has {ncols}: "
-                                  f"{_clip(','.join(row))}",
-                                  "quote values that contain commas"))
-        start = reader.line_num + 1
-    return out
+    text = io.StringIO(body.decode("utf-8", errors="replace"), newline="")
+    return [_field_count_error(shown, start, len(row), ncols, ",".join(row))
+            for start, row in _records(text) if len(row) != ncols and not _blank(row)]
+
+
+def _unclosed_quote(body: bytes, header: list[str], ncols: int, shown: str
+                    ) -> tuple[Diagnostic, int, bool] | None:
+    """A quote that opens a value and is never closed swallows the rest of the file into that
+    value. Returns the error (at the line where the quote opened), the line where its row
+    starts, and whether the row has the header's number of fields (so it was read as the
+    table's last row); None when every quote is closed. Error path only."""
+    text = body.decode("utf-8", errors="replace")
+    last: tuple[int, list[str]] | None = None
+    for record in _records(io.StringIO(text, newline="")):
+        last = record
+    if last is None:
+        return None
+    row_start, row = last
+    physical = io.StringIO(text, newline="").readlines()
+    tail = "".join(physical[row_start - 1:])
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as exc:
+        if "unexpected end of data" not in str(exc):
+            return None
+    else:
+        return None
+    index = max(len(row) - 1, 0)
+    opened = row_start + sum(cell.count("\n") for cell in row[:index])
+    column = header[index] if index < len(header) and header[index] else f"column {index + 1}"
+    last_line = len(physical)
+    swallowed = (f"; lines {opened + 1}-{last_line} are read as part of it"
+                 if last_line > opened else "")
+    diag = Diagnostic("error", shown, opened, column, column,
+                      f"a quoted value opens here and is never closed{swallowed}",
+                      "close the quote, or remove it")
+    return diag, row_start, len(row) == ncols and not _blank(row)
 
 
 def _first_bad_utf8_line(body: bytes) -> int | None:
