@@ -262,3 +262,20 @@ def test_a_fee_with_no_amount_for_the_currency_charges_nothing(
     """)
     rows = fee_rows(ledger, dt.date(2024, 3, 1), policies)
     assert [r for r in rows if ",late_fee," in r] == []
+
+
+def test_interest_on_a_huge_debt_is_exact_past_int64(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    """open × days × rate passes 2**63 here; the interest is still exact (half-up), as it is
+    for an ordinary debt computed in int64 beside it."""
+    policies = tmp_policies(escalation=LADDER)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        HUGE,C1,2014-01-01,2014-01-31,10000000000000.00
+        SMALL,C2,2014-01-01,2014-01-31,100.00
+    """)
+    as_of = dt.date(2014, 1, 31) + dt.timedelta(days=3000)
+    rows = fee_rows(ledger, as_of, policies)
+    interest = {r.split(",")[2]: r.split(",")[6] for r in rows if ",interest," in r}
+    # 10**15 minor × 12% × 3000/365 = 986301369863013.69... -> ...014; 100.00: 98.63
+    assert interest == {"HUGE": "9863013698630.14", "SMALL": "98.63"}

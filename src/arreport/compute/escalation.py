@@ -402,7 +402,10 @@ def actions(escalated: pd.DataFrame, policies: Policies) -> pd.DataFrame:
                               "balance", "since_contact")})
     grouped = acts.groupby(["client", "inv", "cur", "step"], as_index=False, sort=True).agg(
         days_past_due=("days_past_due", "max"), balance=("balance", "first"),
-        since_contact=("since_contact", "first"))
+        since_contact=("since_contact", "first"), invoice_id=("invoice_id", "first"))
+    # by client, invoice id and step: the order of the ledger's rows must not matter
+    grouped = grouped.sort_values(["client", "invoice_id", "step"], kind="stable")
+    grouped = grouped.drop(columns="invoice_id").reset_index(drop=True)
     open_by_inv = escalated.groupby("inv")["open_amount"].sum()
     grouped.insert(4, "amount", open_by_inv.reindex(grouped["inv"].to_numpy()).to_numpy()
                    .astype(np.int64))
@@ -439,9 +442,12 @@ def holds(escalated: pd.DataFrame, clients: pd.DataFrame, policies: Policies,
     by_step = np.full(n_clients, -1, dtype=np.int64)
     step_of = np.full(n_clients, -1, dtype=np.int64)
     if on_hold_step.any():
-        sub = escalated.loc[on_hold_step, ["client", "inv", "days_past_due"]].assign(
-            hold_step=hold_global[lad_idx[on_hold_step]])
-        top = sub.sort_values(["client", "days_past_due", "inv"], ascending=[True, False, True])
+        sub = escalated.loc[on_hold_step, ["client", "inv", "invoice_id", "days_past_due"]
+                            ].assign(hold_step=hold_global[lad_idx[on_hold_step]])
+        sub["invoice_id"] = sub["invoice_id"].astype(object)
+        # ties by invoice id, not by row, so the order of the ledger's rows does not matter
+        top = sub.sort_values(["client", "days_past_due", "invoice_id"],
+                              ascending=[True, False, True], kind="stable")
         top = top.drop_duplicates("client")
         by_step[top["client"].to_numpy()] = top["inv"].to_numpy()
         step_of[top["client"].to_numpy()] = top["hold_step"].to_numpy()

@@ -303,26 +303,30 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         # interest became due the day after grace, or restarted the day after it was invoiced
         lines["from_day"] = np.where(since != NO_SINCE, since + 1, due + fee.grace_days + 1)
         lines["days"] = np.maximum(as_of - start, 0)
-        # exact Python integers: open × days × rate can pass 2**63 for large debts
-        lines["weighted"] = (lines["open_amount"].to_numpy().astype(object)
-                             * lines["days"].to_numpy().astype(object)
-                             * lines["rate"].to_numpy().astype(object))
+        # open × days × rate, summed per invoice and doubled below: int64 when every figure
+        # stays far below 2**63 (the usual case), exact Python integers when a huge debt
+        # would overflow it
+        num, den = _ratio(fee.annual_percent or Decimal(0)) if fee.preset is None else (1, 1)
+        factors = [lines[c].to_numpy().astype(np.int64) for c in ("open_amount", "days", "rate")]
+        bound = float(pd.Series(factors[0].astype(np.float64) * factors[1] * factors[2])
+                      .groupby(lines["inv"].to_numpy()).sum().max()) * 2 * max(num, 1)
+        dtype = np.int64 if bound < 2.0**62 else object
+        lines["weighted"] = (factors[0].astype(dtype) * factors[1].astype(dtype)
+                             * factors[2].astype(dtype))
         per_inv = lines.groupby("inv", as_index=False).agg(
             client=("client", "first"), cur=("cur", "first"), weighted=("weighted", "sum"),
             base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"),
             rate=("rate", "max"), rate_from=("rate_from", "max"), since=("since", "max"),
             date=("from_day", "min"))
+        weights = per_inv["weighted"].to_numpy().astype(dtype)
         if fee.preset is None:  # one exact rate for the rule: num/den percent
-            num, den = _ratio(fee.annual_percent or Decimal(0))
-            weights = per_inv["weighted"].tolist()
-            plain = [int(w) // RATE_SCALE for w in weights]  # undo the constant rate factor
+            plain = weights // RATE_SCALE  # undo the constant rate factor
             denominator = 100 * den * 365
-            per_inv["amount"] = [(2 * w * num + denominator) // (2 * denominator)
-                                 for w in plain]
+            amount = (2 * plain * num + denominator) // (2 * denominator)
         else:
             denominator = 100 * RATE_SCALE * 365
-            per_inv["amount"] = [(2 * int(w) + denominator) // (2 * denominator)
-                                 for w in per_inv["weighted"].tolist()]
+            amount = (2 * weights + denominator) // (2 * denominator)
+        per_inv["amount"] = amount.astype(np.int64)
         per_inv = per_inv.loc[per_inv["amount"] > 0].copy()
         per_inv["rule"] = name
         per_inv["kind"] = "interest"
@@ -340,4 +344,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         out[col] = out[col].fillna(-1) if col in out else -1
     for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days", *extra):
         out[col] = out[col].astype(np.int64)
-    return out.sort_values(["client", "inv", "rule"], kind="stable").reset_index(drop=True)
+    # by client, invoice id and rule: the order of the ledger's rows must not matter
+    out["invoice_id"] = invoices["invoice_id"].to_numpy(dtype=object)[out["inv"].to_numpy()]
+    out = out.sort_values(["client", "invoice_id", "rule"], kind="stable")
+    return out.drop(columns="invoice_id").reset_index(drop=True)

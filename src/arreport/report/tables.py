@@ -228,7 +228,8 @@ def plans_csv_table(report: Report) -> pa.Table:
     amount = plans["amount"].to_numpy().astype(np.int64)[rows] if len(rows) else rows
     due_n = st["due"].to_numpy().astype(np.int64) if len(st) else rows
     inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
-    covers = [" ".join(str(inv_ids[i]) for i in c) for c in st["covers"]] if len(st) else []
+    covers = [" ".join(sorted(str(inv_ids[i]) for i in c)) for c in st["covers"]] \
+        if len(st) else []
     broken = st["broken"].to_numpy().astype(bool) if len(st) else np.zeros(0, bool)
     table = pa.table({
         "plan_id": pa.array(plans["plan_id"].to_numpy(dtype=object)[rows].astype(str),
