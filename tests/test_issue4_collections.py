@@ -131,10 +131,10 @@ def test_preset_reasons_give_the_rate_row_and_the_uk_sum_goes_by_the_debt(
     assert rows["uk-compensation:G1"].endswith(
         ",70.00,escalation.yaml:7 uk-compensation: fixed compensation (uk_late_payment) for "
         "a debt of 1500.00 GBP (the invoice's amount) = 70.00 GBP")
-    assert "× 13.25% (boe_base 5.25% from 2024-07-01 in rates.yaml + 8, uk_late_payment) ×" \
+    assert "× 13.25% (boe_base 5.25% from 2024-07-01 in rates.yaml:20 + 8, uk_late_payment) ×" \
         in rows["uk:G1"]
     # due before the first ECB row: the first row is used, and the reason says so
-    assert ("(ecb_reference 2.5% from 2023-01-01 in rates.yaml + 8, eu_late_payment; "
+    assert ("(ecb_reference 2.5% from 2023-01-01 in rates.yaml:8 + 8, eu_late_payment; "
             "rates.yaml has no row before the due date 2022-06-01, so its first row is "
             "used)") in rows["eu:E0"]
 

@@ -446,7 +446,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
                      f"risk.yaml tiers: {', '.join(dict.fromkeys(band_names))}")
         risk_assignments[tier] = assignment(spec, ("risk", tier))
     loyalty = _loyalty(rd, raw["incentives.yaml"].get("loyalty") or {})
-    rates = _rates(rd, raw["rates.yaml"], fees)
+    rates, rate_sources = _rates(rd, raw["rates.yaml"], fees)
     if any(d.severity == "error" for d in rd.diags):
         return None, rd.diags
     policies = Policies(
@@ -454,7 +454,8 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
         default_terms=default_terms,
         default_terms_source=rd.source("terms.yaml", ("default_terms",)),
         default=default, segments=segments, clients=clients, ladders=ladder_objs, fees=fees,
-        rates=rates, company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw,
+        rates=rates, rate_sources=rate_sources,
+        company={k: str(v) for k, v in raw["company.yaml"].items()}, raw=raw,
         loyalty=loyalty, risk=risk, risk_assignments=risk_assignments)
     return policies, rd.diags
 
@@ -621,14 +622,17 @@ def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
 
 
 def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
-           ) -> dict[str, tuple[tuple[int, Decimal], ...]]:
-    """Dated reference-rate tables, sorted; each preset in use needs its table."""
+           ) -> tuple[dict[str, tuple[tuple[int, Decimal], ...]], dict[str, dict[int, Source]]]:
+    """Dated reference-rate tables, sorted, and where each row is written; each preset in
+    use needs its table."""
     import datetime as dt
 
     from ..ledger.dates import to_day
 
     out: dict[str, tuple[tuple[int, Decimal], ...]] = {}
+    sources: dict[str, dict[int, Source]] = {}
     for name, rows in spec.items():
+        sources[name] = {}
         parsed = []
         first_row: dict[int, int] = {}
         for i, row in _kept(rows):
@@ -651,6 +655,7 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
                          "reference rates are published to at most 4 decimals")
                 continue
             parsed.append((day, rate))
+            sources[name][day] = rd.source("rates.yaml", (name, i))
         out[name] = tuple(sorted(parsed))
     readable = "rates.yaml" not in rd.unreadable
     for fee in fees.values():
@@ -661,7 +666,7 @@ def _rates(rd: _Reader, spec: dict[str, Any], fees: dict[str, Fee]
                      f"preset {fee.preset} needs the {table} table in rates.yaml, with at "
                      "least one row", f"add dated rows to {display_path(rd.folder / 'rates.yaml')}"
                      f": {table}: [{{from: 2024-01-01, rate: 4.50}}]")
-    return out
+    return out, sources
 
 
 def _step_segments(segs: Any) -> tuple[str, ...] | None:

@@ -268,6 +268,8 @@ class Policies:
     ladders: dict[str, Ladder] = field(default_factory=dict)
     # reference rate tables for the statutory presets: name -> ((day number, percent), ...)
     rates: dict[str, tuple[tuple[int, Decimal], ...]] = field(default_factory=dict)
+    # where each rate row is written: table name -> {day number: rates.yaml:LINE}
+    rate_sources: dict[str, dict[int, Source]] = field(default_factory=dict)
     fees: dict[str, Fee] = field(default_factory=dict)
     company: dict[str, str] = field(default_factory=dict)
     loyalty: Loyalty = field(default_factory=Loyalty)

@@ -151,9 +151,11 @@ def _fee_reasons(report: Report) -> list[str]:
                 pct = f"{fee.annual_percent}%"
             else:
                 reference = Decimal(int(rate)) / 10000 - 8
-                pct = (f"{Decimal(int(rate)) / 10000}% ({PRESET_TABLE[fee.preset]} "
+                table = PRESET_TABLE[fee.preset]
+                row = report.policies.rate_sources.get(table, {}).get(int(rate_from))
+                pct = (f"{Decimal(int(rate)) / 10000}% ({table} "
                        f"{reference}% from {from_day(int(rate_from)).isoformat()} in "
-                       f"rates.yaml + 8, {fee.preset}")
+                       f"{row or 'rates.yaml'} + 8, {fee.preset}")
                 if 0 <= due < rate_from:
                     pct += (f"; rates.yaml has no row before the due date "
                             f"{from_day(int(due)).isoformat()}, so its first row is used")
