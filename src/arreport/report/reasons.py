@@ -151,9 +151,9 @@ def _fee_reasons(report: Report) -> list[str]:
                 pct = f"{fee.annual_percent}%"
             else:
                 reference = Decimal(int(rate)) / 10000 - 8
-                table = PRESET_TABLE[fee.preset]
-                row = report.policies.rate_sources.get(table, {}).get(int(rate_from))
-                pct = (f"{Decimal(int(rate)) / 10000}% ({table} "
+                rate_table = PRESET_TABLE[fee.preset]
+                row = report.policies.rate_sources.get(rate_table, {}).get(int(rate_from))
+                pct = (f"{Decimal(int(rate)) / 10000}% ({rate_table} "
                        f"{reference}% from {from_day(int(rate_from)).isoformat()} in "
                        f"{row or 'rates.yaml'} + 8, {fee.preset}")
                 if 0 <= due < rate_from:
