@@ -4,6 +4,7 @@ currency, unapplied credit), and the installed CLI run as a subprocess."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -41,7 +42,9 @@ def _scenario_policies() -> Path:
     """The shipped policies without the risk routing (segments.yaml risk: and the firm ladder
     it names), so that in a scenario test the ladder depends only on what the test states;
     the tests of risk routing state it."""
-    folder = Path(tempfile.mkdtemp(prefix="arreport-test-")) / "policies"
+    root = Path(tempfile.mkdtemp(prefix="arreport-test-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    folder = root / "policies"
     shutil.copytree(SHIPPED_POLICIES, folder)
     _cut_block(folder / "segments.yaml", "risk:", "clients:")
     _cut_block(folder / "escalation.yaml", "  firm:", "fees:")
