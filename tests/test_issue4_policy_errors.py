@@ -10,7 +10,15 @@ import shutil
 from pathlib import Path
 
 from conftest import DEFAULT_POLICIES, run_arreport, write_ledger, write_policies
-from test_policy_errors import LEDGER, NOTHING_WRITTEN, SEGMENTS, check, check_errors, run_check
+from test_policy_errors import (
+    LEDGER,
+    NOTHING_WRITTEN,
+    SEGMENTS,
+    check,
+    check_errors,
+    check_warnings,
+    run_check,
+)
 
 
 def test_an_unknown_ladder_is_an_error_when_no_ladder_is_defined(tmp_path: Path) -> None:
@@ -340,3 +348,82 @@ def test_the_shipped_policies_still_pass_strict(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert not any(": error: " in line or "can never fire" in line or "used by no step" in line
                    for line in done.stderr.splitlines()), done.stderr
+
+
+# --- lints that need the ledger: overrides, currencies, reference rates -----------------------
+
+CURRENCY_LEDGER = {
+    "clients": """
+        client_id,name,segment,currency
+        C1,Acme Dental,dental,USD
+        C0012,Tokyo Dental,dental,JPY
+        G1,London Ltd,dental,GBP
+    """,
+    "invoices": """
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-01-31,100.00
+        J1,C0012,2024-01-01,2024-01-31,5000
+        G1,G1,2024-01-01,2025-03-31,100.00
+    """,
+}
+
+
+def test_a_client_override_naming_no_client_is_a_warning(tmp_path: Path) -> None:
+    """An override's client id is read as written: 0012 is not the number 12."""
+    warnings = check_warnings(tmp_path, ledger=CURRENCY_LEDGER, segments="""
+        default: {terms: net30, ladder: standard}
+        segments:
+          dental: {terms: net30, ladder: standard}
+        clients:
+          C0012: {exclude: true}
+          C2: {exclude: true}
+          0012: {exclude: true}
+    """)
+    assert warnings == [
+        "policies/segments.yaml:6: warning: clients.C2: client 'C2' is in no ledger file; "
+        "its override applies to no one; check the client_id",
+        "policies/segments.yaml:7: warning: clients.0012: client '0012' is in no ledger "
+        "file; its override applies to no one; did you mean 'C0012'?",
+    ]
+
+
+def test_amounts_per_currency_missing_a_ledger_currency_are_warnings(tmp_path: Path) -> None:
+    warnings = check_warnings(tmp_path, ledger=CURRENCY_LEDGER, segments=SEGMENTS,
+                              escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: notice, at: 30, channel: letter, fee: late_fee}
+              - {id: agency, at: 90, channel: agency, min_balance: {USD: 500, GBP: 400}}
+        fees:
+          late_fee: {flat: {USD: 25.00, EUR: 20.00}}
+    """)
+    assert warnings == [
+        "policies/escalation.yaml:5: warning: ladders.standard.steps[1].min_balance: step "
+        "agency never fires for JPY invoices: min_balance names no JPY amount; add JPY: ... "
+        "to min_balance",
+        "policies/escalation.yaml:7: warning: fees.late_fee.flat: fee 'late_fee' gives no "
+        "amount for GBP, JPY, which the ledger's invoices use; it is never charged on them; "
+        "add GBP: ..., JPY: ... to flat:, or give one amount for every currency",
+    ]
+
+
+def test_a_reference_rate_table_behind_the_ledger_is_a_warning(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "ledger", **CURRENCY_LEDGER)
+    write_policies(tmp_path / "policies", segments=SEGMENTS, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: notice, at: 30, channel: letter}
+        fees:
+          uk: {preset: uk_late_payment}
+    """)
+    (tmp_path / "policies" / "rates.yaml").write_text(
+        "boe_base:\n  - {from: 2024-01-01, rate: 5.25}\n  - {from: 2024-08-01, rate: 5.00}\n",
+        encoding="utf-8")
+    done = run_check(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "policies/rates.yaml:3: warning: boe_base: the last boe_base row is from 2024-08-01, "
+        "but GBP invoices fall due up to 2025-03-31; uk_late_payment uses that last rate for "
+        "them; add the reference rate of each half-year since")

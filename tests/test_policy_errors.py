@@ -364,7 +364,7 @@ def test_fee_value_out_of_range(tmp_path: Path, fee: str, error: str) -> None:
         ladders:
           standard:
             steps:
-              - {{id: formal_notice, at: 30, channel: letter, fee: late_fee}}
+              - {{id: formal_notice, at: 30, channel: letter}}
         fees:
           late_fee: {fee}
     """) == [f"policies/escalation.yaml:{error}"]
@@ -505,8 +505,8 @@ def test_money_forms_validate(tmp_path: Path, flat: str) -> None:
 
 
 @pytest.mark.parametrize(("flat", "amount"), [
-    ("0.30", "0.30"),
-    ("2.675", "2.68"),  # half-up from the text; through a float (2.67499...) it would be 2.67
+    ("0.30", "0.30"),  # from the text; through a float 0.3 is 0.29999...
+    ("1.1", "1.10"),
 ])
 def test_fee_amount_comes_from_the_text(tmp_path: Path, flat: str, amount: str) -> None:
     write_ledger(tmp_path / "ledger", **LEDGER)  # I1 due 2024-01-31: 30 days late on 03-01
@@ -519,6 +519,39 @@ def test_fee_amount_comes_from_the_text(tmp_path: Path, flat: str, amount: str) 
         (tmp_path / "site" / "data" / "fees.csv").read_text(encoding="utf-8"))))
     assert [(f["fee_id"], f["date"], f["amount"], f["currency"]) for f in fees] == [
         ("late_fee:I1", "2024-03-01", amount, "USD")]
+
+
+def test_policy_amounts_have_at_most_their_currencys_decimals(tmp_path: Path) -> None:
+    assert check_errors(tmp_path, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: notice, at: 30, channel: letter, fee: late_fee, min_balance: {JPY: 0.5}}
+        fees:
+          late_fee: {flat: {USD: 25.00, JPY: 2500.5}, max: 2.675}
+    """) == [
+        "policies/escalation.yaml:4:76: error: ladders.standard.steps[0].min_balance.JPY: 0.5 "
+        "has more decimals than JPY allows (0); write JPY amounts as whole numbers",
+        "policies/escalation.yaml:6:33: error: fees.late_fee.flat.JPY: 2500.5 has more "
+        "decimals than JPY allows (0); write JPY amounts as whole numbers",
+        "policies/escalation.yaml:6:47: error: fees.late_fee.max: 2.675 has more decimals than "
+        "USD allows (2); write it with at most 2 decimals",
+    ]
+
+
+def test_a_step_cannot_charge_interest_as_its_fee(tmp_path: Path) -> None:
+    assert check_errors(tmp_path, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: notice, at: 30, channel: letter, fee: interest}
+        fees:
+          interest: {annual_percent: 12}
+    """) == [
+        "policies/escalation.yaml:4:47: error: ladders.standard.steps[0].fee: fee 'interest' "
+        "is interest (annual_percent or preset): it runs on every overdue invoice by itself, "
+        "never as a step's fee; remove fee: here, or name a flat or percent fee",
+    ]
 
 
 # --- lint: valid, but not what was meant -----------------------------------------------------

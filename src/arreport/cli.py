@@ -75,6 +75,21 @@ def _ledger_behind_policies(ledger_dir: Path, policies_dir: Path) -> list[Diagno
     return diags
 
 
+def _latest_due(ledger: Any, policies: Any) -> dict[str, int]:
+    """Per currency of the ledger's invoices, the latest due date (day number) their terms
+    give."""
+    from .compute.terms import due_lines
+
+    inv = ledger.invoices
+    if len(inv) == 0:
+        return {}
+    names = list(getattr(ledger, "currencies", []))
+    lines = due_lines(inv, ledger.clients, policies)
+    cur = inv["cur"].to_numpy()[lines["inv"].to_numpy()]
+    latest = lines["due_date"].groupby(cur).max()
+    return {names[int(c)]: int(d) for c, d in latest.items() if 0 <= int(c) < len(names)}
+
+
 @click.group()
 @click.version_option(package_name="arreport")
 def cli() -> None:
@@ -140,7 +155,8 @@ def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
         policies, ledger.clients, ledger.contacts,
         contacts_raw.display if contacts_raw else str(ledger_dir / "contacts.csv"),
         display_path(policies_dir / "segments.yaml"),
-        contacts_raw.lines.line if contacts_raw else (lambda r: r + 2))
+        contacts_raw.lines.line if contacts_raw else (lambda r: r + 2),
+        _latest_due(ledger, policies))
     warnings = [d for d in diags if d.severity == "warning"]
     _print_diagnostics(warnings)
     n_inv = len(ledger.invoices)

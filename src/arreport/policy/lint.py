@@ -152,8 +152,12 @@ def _lint_ladder(ladder: Ladder, file: str) -> list[Diagnostic]:
 
 def lint_with_ledger(policies: Policies, clients: pd.DataFrame, contacts: pd.DataFrame,
                      contacts_file: str, segments_file: str,
-                     line_of: Callable[[int], int]) -> list[Diagnostic]:
-    """Lints that need the ledger: segments no client uses, contact steps no ladder knows."""
+                     line_of: Callable[[int], int],
+                     latest_due: dict[str, int] | None = None) -> list[Diagnostic]:
+    """Lints that need the ledger: segments no client uses, client overrides naming no
+    client, contact steps no ladder knows, per-currency amounts without a currency the
+    ledger's invoices use, and a reference-rate table with no row for the latest due date.
+    `latest_due`: per currency of the ledger's invoices, the latest due date (day number)."""
     out = []
     used = set(clients["segment"].dropna().astype(str))
     for name, a in sorted(policies.segments.items()):
@@ -161,6 +165,15 @@ def lint_with_ledger(policies: Policies, clients: pd.DataFrame, contacts: pd.Dat
             out.append(Diagnostic("warning", segments_file, a.source.line, None,
                                   f"segments.{name}", f"segment '{name}' has no client",
                                   did_you_mean(name, used) or ""))
+    ids = set(clients["client_id"].dropna().astype(str))
+    for name, a in sorted(policies.clients.items()):
+        if name not in ids:
+            out.append(Diagnostic("warning", segments_file, a.source.line, None,
+                                  f"clients.{name}", f"client '{name}' is in no ledger file; "
+                                  "its override applies to no one",
+                                  did_you_mean(name, ids) or "check the client_id"))
+    out += _lint_currencies(policies, sorted(latest_due or {}))
+    out += _lint_rates(policies, latest_due or {})
     known = {s.id for lad in policies.ladders.values() for s in lad.steps}
     if len(contacts) and "step" in contacts:
         steps = contacts["step"].astype(object).to_numpy()
@@ -173,4 +186,69 @@ def lint_with_ledger(policies: Policies, clients: pd.DataFrame, contacts: pd.Dat
         if unknown.sum() > 20:
             out.append(Diagnostic("warning", contacts_file, None, "step", "step",
                                   f"... and {int(unknown.sum()) - 20} more rows like these"))
+    return out
+
+
+def _lint_currencies(policies: Policies, currencies: list[str]) -> list[Diagnostic]:
+    """A fee or min_balance given per currency without one the ledger's invoices use: the fee
+    is never charged on those invoices, the step never fires for them."""
+    out = []
+    esc = _where(policies, "escalation.yaml")
+
+    def missing(amount: PolicyMoney | None) -> list[str]:
+        if amount is None or amount.bare is not None or not amount.per_currency:
+            return []
+        return [c for c in currencies if amount.for_currency(c) is None]
+
+    for name, fee in sorted(policies.fees.items()):
+        lacking = missing(fee.flat) if fee.percent is None else []
+        if lacking and not fee.is_interest:
+            out.append(Diagnostic(
+                "warning", esc, fee.source.line, None, f"fees.{name}.flat",
+                f"fee '{name}' gives no amount for {', '.join(lacking)}, which the ledger's "
+                "invoices use; it is never charged on them",
+                f"add {', '.join(f'{c}: ...' for c in lacking)} to flat:, or give one amount "
+                "for every currency"))
+    for ladder in policies.ladders.values():
+        for st in ladder.steps:
+            lacking = missing(st.min_balance)
+            if lacking:
+                out.append(Diagnostic(
+                    "warning", esc, st.source.line, None,
+                    f"ladders.{ladder.name}.steps[{st.index}].min_balance",
+                    f"step {st.id} never fires for {', '.join(lacking)} invoices: min_balance "
+                    f"names no {'/'.join(lacking)} amount",
+                    f"add {', '.join(f'{c}: ...' for c in lacking)} to min_balance"))
+    return out
+
+
+HALF_YEAR = 184  # days: the reference rates are set each January and July
+
+
+def _lint_rates(policies: Policies, latest_due: dict[str, int]) -> list[Diagnostic]:
+    """A statutory preset reads the reference rate in force on each due date; when the
+    ledger holds due dates more than half a year after the table's last row, the table has
+    likely not been kept up (a new rate each January and July) and the last rate is used."""
+    from ..ledger.dates import from_day
+    from .model import PRESET_CURRENCY, PRESET_TABLE
+
+    out = []
+    seen: set[str] = set()
+    for _, fee in sorted(policies.fees.items()):
+        if fee.preset is None or fee.preset in seen:
+            continue
+        seen.add(fee.preset)
+        table = PRESET_TABLE[fee.preset]
+        rows = policies.rates.get(table, ())
+        due = latest_due.get(PRESET_CURRENCY[fee.preset])
+        if not rows or due is None or due <= rows[-1][0] + HALF_YEAR:
+            continue
+        last = rows[-1][0]
+        source = policies.rate_sources.get(table, {}).get(last)
+        out.append(Diagnostic(
+            "warning", _where(policies, "rates.yaml"), source.line if source else None, None,
+            table, f"the last {table} row is from {from_day(last).isoformat()}, but "
+            f"{PRESET_CURRENCY[fee.preset]} invoices fall due up to "
+            f"{from_day(due).isoformat()}; {fee.preset} uses that last rate for them",
+            "add the reference rate of each half-year since"))
     return out

@@ -224,6 +224,7 @@ class _Reader:
         self.docs: dict[str, Located] = {}
         self.unreadable: set[str] = set()  # present but not read: the names it holds unknown
         self.pruned: dict[str, list[tuple[str | int, ...]]] = {}
+        self.currency = "USD"  # terms.yaml currency: once read; bare amounts are in it
 
     def error(self, file: str, path: tuple[str | int, ...], message: str, hint: str = "",
               severity: str = "error") -> None:
@@ -365,6 +366,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     rd = _Reader(folder)
     raw = {name: rd.read(name, sch) for name, sch in S.FILES.items()}
     t = raw["terms.yaml"]
+    rd.currency = str(t.get("currency", "USD"))
     terms: dict[str, Terms] = {}
     for name, spec in (t.get("terms") or {"net30": {"net_days": 30}}).items():
         disc = spec.get("discount")
@@ -402,7 +404,7 @@ def load_policies(folder: Path) -> tuple[Policies | None, list[Diagnostic]]:
     fees = _fees(rd, raw["escalation.yaml"].get("fees") or {})
     segment_names = rd.declared("segments.yaml", "segments")
     ladder_objs = _ladders(rd, raw["escalation.yaml"].get("ladders") or {}, fee_names, folder,
-                           segment_names)
+                           segment_names, frozenset(n for n, f in fees.items() if f.is_interest))
     ladders = rd.declared("escalation.yaml", "ladders")
     seg = raw["segments.yaml"]
 
@@ -591,6 +593,33 @@ def _money(value: Any) -> PolicyMoney | None:
     return PolicyMoney(bare=Decimal(value))
 
 
+def _places(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _money_places(rd: _Reader, file: str, path: tuple[str | int, ...], value: Any) -> None:
+    """A policy amount may not have more decimals than its currency: an amount per currency
+    by that currency, a bare amount by the policies' currency (terms.yaml currency:). The
+    ledger refuses the same text, so a policy does not round it silently either."""
+    from .. import money
+
+    entries = (value.items() if isinstance(value, dict)
+               else [(None, value)] if value is not None else [])
+    for cur, amount in entries:
+        if not isinstance(amount, (int, Decimal)) or isinstance(amount, bool):
+            continue  # the schema reports it
+        code = str(cur) if cur is not None else rd.currency
+        if not money.is_known_currency(code):
+            continue
+        places = money.decimals(code)
+        if _places(Decimal(amount)) > places:
+            where = path + ((str(cur),) if cur is not None else ())
+            rd.error(file, where, f"{amount} has more decimals than {code} allows ({places})",
+                     f"write it with at most {places} decimals" if places else
+                     f"write {code} amounts as whole numbers")
+
+
 def _non_negative(rd: _Reader, path: tuple[str | int, ...], value: Any) -> None:
     """A bare policy amount must not be negative (per-currency ones are checked by schema)."""
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value < 0:
@@ -603,6 +632,7 @@ def _fees(rd: _Reader, spec: dict[str, Any]) -> dict[str, Fee]:
         path = ("fees", name)
         for key in ("flat", "min", "max"):
             _non_negative(rd, path + (key,), f.get(key))
+            _money_places(rd, "escalation.yaml", path + (key,), f.get(key))
         if not any(k in f for k in ("flat", "percent", "annual_percent", "preset")) and \
                 rd.intact("escalation.yaml", path):
             rd.error("escalation.yaml", path,
@@ -677,7 +707,8 @@ def _step_segments(segs: Any) -> tuple[str, ...] | None:
 
 
 def _ladders(rd: _Reader, spec: dict[str, Any], fees: set[str] | None, folder: Path,
-             segment_names: set[str] | None) -> dict[str, Ladder]:
+             segment_names: set[str] | None, interest: frozenset[str] = frozenset()
+             ) -> dict[str, Ladder]:
     """The ladders; `fees` and `segment_names` are the names declared (None: unknown, the
     file that declares them could not be read, so references to them are not checked)."""
     file = "escalation.yaml"
@@ -697,6 +728,11 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: set[str] | None, folder: P
                          did_you_mean(st["fee"], fees) or
                          (f"defined: {', '.join(sorted(fees))}" if fees
                           else "define it under fees:"))
+            elif st.get("fee") in interest:
+                rd.error(file, path + ("fee",),
+                         f"fee '{st['fee']}' is interest (annual_percent or preset): it runs on "
+                         "every overdue invoice by itself, never as a step's fee",
+                         "remove fee: here, or name a flat or percent fee")
             segs = _step_segments(st.get("segment"))
             for seg_name in segs or ():
                 if segment_names is not None and seg_name not in segment_names:
@@ -705,6 +741,7 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: set[str] | None, folder: P
                              did_you_mean(seg_name, segment_names) or
                              "define it under segments: in segments.yaml")
             _non_negative(rd, path + ("min_balance",), st.get("min_balance"))
+            _money_places(rd, file, path + ("min_balance",), st.get("min_balance"))
             if st.get("template") is not None and letter_template(st["template"], folder) is None:
                 rd.error(file, path + ("template",),
                          f"unknown template '{st['template']}'",

@@ -96,14 +96,13 @@ def _convert(node: yaml.Node, path: Path_, out: Located) -> Any:
                 out.problems.append(YamlProblem("merge keys (<<) are not supported", *at,
                                                 "write the keys out", path=path))
                 continue
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                key = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else None
-                if key is None:
-                    out.problems.append(YamlProblem("a mapping key must be a plain name", *at,
-                                                    path=path))
-                    continue
-            key = str(key)
+            # a key is a name, read as written: a client 0012 or 1_000 stays that id (YAML
+            # would read 12 and 1000), a segment `no` stays 'no'
+            if not isinstance(key_node, yaml.ScalarNode):
+                out.problems.append(YamlProblem("a mapping key must be a plain name", *at,
+                                                path=path))
+                continue
+            key = str(key_node.value)
             if key in result:  # keep the first; report the repeat and read on
                 first = out.positions[path + (key,)]
                 out.problems.append(YamlProblem(
