@@ -587,3 +587,80 @@ def test_backtest_out_is_checked_as_well(workdir: Path) -> None:
     assert ("Error: Invalid value for --out: 'site' holds an arreport site, not an arreport "
             "backtest; choose another folder") in done.stderr.splitlines()
     assert tree_bytes(workdir) == before
+
+
+# --- exports as spreadsheets write them -------------------------------------------------------
+
+def test_columns_named_in_capitals_are_read(workdir: Path) -> None:
+    """DUE_DATE and CURRENCY are due_date and currency: a ¥500 invoice is not $500.00."""
+    write_ledger(workdir / "ledger", invoices="""
+        INVOICE_ID,Client_Id,Issue_Date,AMOUNT,DUE_DATE,CURRENCY
+        I1,C1,2024-01-01,500,2024-03-01,JPY
+    """, payments="""
+        PAYMENT_ID,CLIENT_ID,DATE,AMOUNT,INVOICE_ID,CURRENCY
+        P1,C1,2024-01-05,200,I1,JPY
+    """)
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert "warning" not in done.stderr
+    assert (workdir / "site" / "data" / "open_items.csv").read_text().splitlines()[1:] == [
+        "C1,I1,JPY,2024-01-01,2024-03-01,500,300,14,1-30,false"]
+
+
+def test_classic_mac_line_ends_are_lines(workdir: Path) -> None:
+    write_bytes(workdir, "invoices.csv",
+                b"invoice_id,client_id,issue_date,amount\rI1,C1,2024-01-01,10.00\r"
+                b"I2,C1,2024-01-01,x\r")
+    stderr = build_bad(workdir)
+    assert stderr == [
+        "ledger/invoices.csv:3: error: amount: 'x' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]
+
+
+def test_a_file_that_is_not_utf8_has_every_problem_located(workdir: Path) -> None:
+    write_bytes(workdir, "invoices.csv",
+                b"invoice_id,client_id,issue_date,amount,reference\n"
+                b"I1,C1,2024-01-01,10.00,Caf\xe9 order\n"
+                b"I2,C1,2024-01-01,abc,x\n"
+                b"I3,C\xe9,2024-01-01,5.00,\n")
+    stderr = build_bad(workdir)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: reference: byte 0xE9 in 'Café order' is not UTF-8 "
+        "text (in Windows-1252 it is 'é'); save the file as UTF-8 (CSV UTF-8 in Excel)",
+        "ledger/invoices.csv:3: error: amount: 'abc' is not a decimal number; "
+        "expected e.g. 1200.50, with no thousands separator",
+        "ledger/invoices.csv:4: error: client_id: byte 0xE9 in 'Cé' is not UTF-8 text "
+        "(in Windows-1252 it is 'é'); save the file as UTF-8 (CSV UTF-8 in Excel)",
+        "arreport: 3 error(s) in the input; nothing was written",
+    ]
+
+
+def test_ledger_file_names_in_other_case_are_read_and_strays_warned(workdir: Path) -> None:
+    write_bytes(workdir, "Invoices.csv",
+                inline(GOOD_LEDGER["invoices"]).encode("utf-8"))
+    write_bytes(workdir, "payment.csv", inline(GOOD_LEDGER["payments"]).encode("utf-8"))
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "ledger/payment.csv: warning: not a ledger file arreport reads; it is ignored; "
+        "did you mean 'payments.csv'?")
+    rows = (workdir / "site" / "data" / "open_items.csv").read_text().splitlines()[1:]
+    assert [r.split(",")[6] for r in rows] == ["100.00", "250.00"]  # P1 was not read
+
+
+def test_client_pages_differ_in_more_than_case(tmp_path: Path) -> None:
+    """Clients A and a must not share a page or a statement on a case-insensitive disk."""
+    write_ledger(tmp_path / "ledger", invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,A,2024-01-01,100.00
+        I2,a,2024-01-01,7.00
+    """)
+    done = run_arreport("build", "--ledger", "ledger", "--policies", DEFAULT_POLICIES,
+                        "--as-of", AS_OF, "--out", "site", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for folder, suffix in (("clients", ".html"), ("statements", ".pdf")):
+        names = [p.name.casefold() for p in (tmp_path / "site" / folder).iterdir()
+                 if p.suffix == suffix]
+        assert len(names) == 2 and len(set(names)) == 2, names

@@ -55,8 +55,13 @@ def warnings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def did_you_mean(name: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    """A hint naming the closest valid choice, or '' when nothing is close."""
-    match = difflib.get_close_matches(name, sorted(set(choices)), n=1, cutoff=cutoff)
+    """A hint naming the closest valid choice, or '' when nothing is close. A choice that
+    differs only in case (NET30 for net30) is the closest of all."""
+    options = sorted(set(choices))
+    same = [c for c in options if c.casefold() == name.casefold()]
+    if same:
+        return f"did you mean '{same[0]}'?"
+    match = difflib.get_close_matches(name, options, n=1, cutoff=cutoff)
     return f"did you mean '{match[0]}'?" if match else ""
 
 

@@ -97,8 +97,10 @@ def load_ledger(folder: Path, default_currency: str,
         return None, [Diagnostic("error", str(folder), None, None, "",
                                  "the ledger folder does not exist",
                                  "pass --ledger DIR with invoices.csv in it")]
+    paths, stray = _ledger_files(folder)
+    problems.items.extend(stray)
     for schema in FILES:
-        path = folder / schema.filename
+        path = paths.get(schema.filename, folder / schema.filename)
         if not path.exists():
             if schema.required_file:
                 problems.add(Diagnostic("error", str(path), None, None, "",
@@ -117,6 +119,35 @@ def load_ledger(folder: Path, default_currency: str,
     if any(d.severity == "error" for d in problems.items):
         return None, problems.items
     return ledger, problems.items
+
+
+def _ledger_files(folder: Path) -> tuple[dict[str, Path], list[Diagnostic]]:
+    """The ledger's files by canonical name, a name in other case (Invoices.csv,
+    PAYMENTS.CSV) counting as that file; and a warning for each other CSV file, which is not
+    read (payment.csv for payments.csv would silently leave every invoice unpaid)."""
+    canonical = {schema.filename.casefold(): schema.filename for schema in FILES}
+    found: dict[str, Path] = {}
+    warnings: list[Diagnostic] = []
+    entries = sorted(p for p in folder.iterdir() if p.is_file())
+    exact = {p.name for p in entries}
+    for path in entries:
+        name = canonical.get(path.name.casefold())
+        if name is not None and (path.name == name or name not in exact):
+            if name in found:  # Invoices.csv and INVOICES.CSV: read neither silently
+                warnings.append(Diagnostic("warning", str(path), None, None, "",
+                                           f"a second file for {name}; it is not read",
+                                           f"keep one: {found[name].name} is read"))
+                continue
+            found[name] = path
+        elif path.suffix.casefold() in (".csv", ".txt", ".tsv"):
+            hint = did_you_mean(path.name.casefold(), sorted(canonical.values()))
+            if name is not None:
+                hint = f"{name} is read instead"
+            warnings.append(Diagnostic("warning", str(path), None, None, "",
+                                       "not a ledger file arreport reads; it is ignored",
+                                       hint or "the ledger files are "
+                                       + ", ".join(s.filename for s in FILES)))
+    return found, warnings
 
 
 def _check_generic(raw: RawTable, problems: _Problems, usual_currencies: set[str]) -> None:

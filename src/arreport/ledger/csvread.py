@@ -123,6 +123,8 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     shown = display_path(path)
     diags: list[Diagnostic] = []
     data = path.read_bytes()
+    if b"\r" in data and b"\n" not in data:  # classic Mac line ends (Excel "CSV (Macintosh)")
+        data = data.replace(b"\r", b"\n")
     start = len(BOM) if data.startswith(BOM) else 0
     body = memoryview(data)[start:]
     if not data[start:start + 4096].strip() and not data[start:].strip():
@@ -134,7 +136,15 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     except UnicodeDecodeError:
         return None, [Diagnostic("error", shown, 1, None, "", "the header row is not UTF-8 text",
                                  "save the file as UTF-8")]
-    header = [h.strip() for h in next(csv.reader(io.StringIO(text_head)))]
+    try:
+        header = [h.strip() for h in next(csv.reader(io.StringIO(text_head, newline="")))]
+    except csv.Error as exc:
+        return None, [Diagnostic("error", shown, 1, None, "", f"cannot read the header row: "
+                                 f"{exc}", "save the file as CSV with one header row")]
+    # a column named in other case (DUE_DATE, Currency) is that column: read, not ignored
+    canonical = {c.casefold(): c for c in schema.column_names}
+    header = [h if h in schema.column_names else canonical.get(h.casefold(), h)
+              for h in header]
     problems: list[Diagnostic] = []
     seen: set[str] = set()
     for h in header:
@@ -180,9 +190,9 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
     # start a whitespace character no cell needs trimming.
     quoted = b'"' in data
     padded = any(b in data for b in TRIM_BYTES)  # single bytes: a memchr each, fast
-    try:
-        table = pacsv.read_csv(
-            pa.BufferReader(pa.py_buffer(body)),
+    def parse(buffer: bytes | memoryview) -> pa.Table:
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(buffer)),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
                                            block_size=1 << 20),
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted,
@@ -191,13 +201,25 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
                 column_types={h: pa.string() for h in names}, null_values=[""],
                 strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
+
+    try:
+        table = parse(body)
     except pa.ArrowInvalid as exc:
         msg = str(exc)
-        line = _first_bad_utf8_line(bytes(body)) if "UTF8" in msg or "utf8" in msg.lower() else None
-        if line is not None:
-            return None, [Diagnostic("error", shown, line, None, "", "the line is not UTF-8 text",
-                                     "save the file as UTF-8")]
-        return None, [Diagnostic("error", shown, None, None, "", f"cannot read the CSV: {msg}")]
+        if "utf8" not in msg.lower():
+            return None, [Diagnostic("error", shown, None, None, "",
+                                     f"cannot read the CSV: {msg}")]
+        # Not UTF-8 (a spreadsheet's Latin-1 or Windows-1252 export): every such line is
+        # an error, and the file is read on as Windows-1252 so its other problems show too.
+        problems.extend(_not_utf8_lines(bytes(body), header, shown))
+        body = memoryview(bytes(body).decode("cp1252", errors="replace").encode("utf-8"))
+        data = bytes(body)
+        bad_rows.clear()
+        try:
+            table = parse(body)
+        except pa.ArrowInvalid as again:
+            return None, problems + [Diagnostic("error", shown, None, None, "",
+                                                f"cannot read the CSV: {again}")]
 
     excluded: set[int] = set()
     if quoted and data.count(b'"') % 2 == 1:  # an odd count: maybe a quote never closed
@@ -306,10 +328,38 @@ def _unclosed_quote(body: bytes, header: list[str], ncols: int, shown: str
     return diag, row_start, len(row) == ncols and not _blank(row)
 
 
-def _first_bad_utf8_line(body: bytes) -> int | None:
+def _not_utf8_lines(body: bytes, header: list[str], shown: str,
+                    limit: int = 20) -> list[Diagnostic]:
+    """Each line (as an editor counts them, the header being line 1) holding bytes that are
+    not UTF-8, with the column and the byte, read as Windows-1252 to show what was meant."""
+    out: list[Diagnostic] = []
+    count = 0
     for number, raw in enumerate(body.split(b"\n"), start=1):
         try:
             raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return number
-    return None
+            continue
+        except UnicodeDecodeError as exc:
+            count += 1
+            if count > limit:
+                continue
+            byte = raw[exc.start]
+            cells = next(csv.reader([raw.decode("cp1252", errors="replace")]), [])
+            column = None
+            offset = 0
+            for k, cell in enumerate(next(csv.reader([raw.decode("latin-1")]), [])):
+                offset += len(cell.encode("latin-1")) + 1
+                if offset > exc.start:
+                    column = header[k] if k < len(header) and header[k] else f"column {k + 1}"
+                    value = cells[k] if k < len(cells) else cell
+                    break
+            else:
+                value = raw.decode("cp1252", errors="replace").strip()
+            meant = bytes([byte]).decode("cp1252", errors="replace")
+            out.append(Diagnostic(
+                "error", shown, number, column, column or "",
+                f"byte 0x{byte:02X} in '{value}' is not UTF-8 text (in Windows-1252 it is "
+                f"'{meant}')", "save the file as UTF-8 (CSV UTF-8 in Excel)"))
+    if count > limit:
+        out.append(Diagnostic("error", shown, None, None, "",
+                              f"... and {count - limit} more lines that are not UTF-8"))
+    return out

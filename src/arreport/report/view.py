@@ -17,9 +17,15 @@ from . import format as fmt
 
 
 def client_slug(client_id: str) -> str:
-    """A file-name-safe, unique, stable name for a client's page and statement."""
+    """A file-name-safe, unique, stable name for a client's page and statement.
+
+    Unique on a case-insensitive disk too (macOS, Windows): an id kept as it is has no
+    lower-case letter, so two such names differ in more than case; any other id (one with
+    characters a file name cannot hold, or with a lower-case letter, as `a` beside `A`)
+    gets a hash of the exact id appended.
+    """
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", client_id).strip(".") or "client"
-    if safe != client_id:
+    if safe != client_id or re.search(r"[a-z]", client_id):
         safe += "-" + hashlib.sha1(client_id.encode("utf-8")).hexdigest()[:8]
     return safe
 
