@@ -664,3 +664,39 @@ def test_client_pages_differ_in_more_than_case(tmp_path: Path) -> None:
         names = [p.name.casefold() for p in (tmp_path / "site" / folder).iterdir()
                  if p.suffix == suffix]
         assert len(names) == 2 and len(set(names)) == 2, names
+
+
+def test_metal_and_testing_codes_are_not_currencies(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id,client_id,issue_date,amount,currency
+        I1,C1,2024-01-01,10.00,XAU
+        I2,C1,2024-01-01,10.00,XXX
+    """)
+    assert stderr[:2] == [
+        "ledger/invoices.csv:2: error: currency: 'XAU' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+        "ledger/invoices.csv:3: error: currency: 'XXX' is not a known currency code; "
+        "expected an ISO 4217 code such as USD or EUR",
+    ]
+
+
+def test_a_semicolon_separated_file_gets_a_hint(workdir: Path) -> None:
+    stderr = build_bad(workdir, invoices="""
+        invoice_id;client_id;issue_date;amount
+        I1;C1;2024-01-01;10,00
+    """)
+    assert stderr[0] == (
+        "ledger/invoices.csv:1: error: invoice_id: missing required column 'invoice_id'; the "
+        "header is one column holding ';': save the file with commas between columns")
+
+
+def test_a_due_date_before_the_issue_date_is_a_warning(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-02-01,2024-01-01,10.00
+    """)
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == (
+        "ledger/invoices.csv:2: warning: due_date: '2024-01-01' is before the invoice's "
+        "issue_date; the invoice ages from this due date; check both dates")

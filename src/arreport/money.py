@@ -23,9 +23,15 @@ MAX_MINOR = 10**15
 MAX_FILE_TOTAL = 10**18
 
 
+# ISO 4217 codes that are not money one invoices in: precious metals, SDRs, bond-market
+# units, the testing and "no currency" codes
+NOT_MONEY = frozenset({"XAG", "XAU", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU",
+                       "XUA", "XTS", "XXX", "XFO", "XFU", "XRE"})
+
+
 @lru_cache(maxsize=1)
 def known_currencies() -> frozenset[str]:
-    return frozenset(list_currencies())
+    return frozenset(list_currencies()) - NOT_MONEY
 
 
 @cache

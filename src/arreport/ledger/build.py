@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from .. import money
 from ..diagnostics import Diagnostic, did_you_mean
 from .csvread import RawTable, empty_table, read_csv
-from .dates import DATE_RANGE, parse_days, parse_days_detail
+from .dates import DATE_RANGE, NO_DATE, parse_days, parse_days_detail
 from .schema import CLIENT_KINDS, CREDIT_NOTES, FILES, INVOICES, PAYMENTS
 
 MAX_SHOWN = 20  # located messages per file and column; the rest are counted
@@ -374,6 +374,11 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
                           unsure=~inv_own_cur & ("clients" in unusable))
     issue, _ = inv_raw.days("issue_date")
     due, _ = inv_raw.days("due_date")
+    early = (due != NO_DATE) & (issue != NO_DATE) & (due < issue)
+    problems.add_rows(inv_raw, early, "due_date", inv_raw.column("due_date"),
+                      "'{value}' is before the invoice's issue_date",
+                      "the invoice ages from this due date; check both dates",
+                      severity="warning")
     terms = inv_raw.column("terms")
     if known_terms is not None and inv_raw.has("terms"):
         names = sorted(set(known_terms))

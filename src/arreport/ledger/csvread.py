@@ -164,7 +164,10 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
                 hint = f"the header has '{found}'; did you mean '{req}'?"
             problems.append(Diagnostic(
                 "error", shown, 1, req, req, f"missing required column '{req}'",
-                hint or f"the header has: {','.join(header)}"))
+                hint or (f"the header is one column holding '{sep}': save the file "
+                         "with commas between columns" if len(header) == 1 and
+                         (sep := next((s for s in (";", "\t", "|") if s in header[0]), ""))
+                         else f"the header has: {','.join(header)}")))
     for h in header:
         if h and h not in known and h not in explained:
             hint = did_you_mean(h, [c for c in known if c not in header], cutoff=0.75)
