@@ -273,38 +273,17 @@ def interest_lines(escalated: pd.DataFrame, invoices: pd.DataFrame, clients: pd.
     return pd.concat(frames, ignore_index=True)
 
 
-def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
-             clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
-             currencies: list[str], as_of: int, lines: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
-    """One row per fee or interest charge due on A and not yet invoiced.
+def step_fee_candidates(every: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
+                        contacts: pd.DataFrame, policies: Policies, lad_of_client: np.ndarray,
+                        as_of: int) -> pd.DataFrame:
+    """Per invoice and step fee rule: the step that makes it due (today's action, or a step
+    the contact log records by A) and the day, the earliest when several do. Columns: inv,
+    step (global step number), date, rule. Who is charged and how much is decided after.
 
-    Columns: rule, kind (step|interest|compensation), client, inv, cur, date (day it became
-    due), amount, step (global step number for step fees, -1 otherwise), base (open amount it
-    was computed on; for a compensation, the invoice's amount), days (interest days, 0 for
-    step fees), rate (interest in 1/10,000 of a percent for presets), rate_from (`from` day of
-    the rates.yaml row a preset used, -1 otherwise), since (row in invoices.csv of the
-    invoiced interest it restarts after, -1 when none), due (the earliest due date of the
-    lines interest or compensation is computed on, -1 for step fees), lines (how many due
-    lines interest was computed on, 1 otherwise; `interest_lines` gives their figures).
+    A recorded step's fee stays due after the invoice is paid, so the contact log is read
+    against `every` due line issued by A, not only the open ones.
     """
-    cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
-    extra = ["rate", "rate_from", "since", "due", "lines"]
     table = StepTable.of(policies)
-    allowed = allowed_rules(clients, policies)
-    lad_of_client, excluded_client = client_ladders(clients, policies)
-    invoiced_refs = _invoiced_fees(invoices, as_of)
-    no_fees = fee_invoices(invoices, policies)  # fee invoices: no fees on fees
-
-    esc = escalated
-    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
-        esc["inv"].to_numpy().astype(np.int64)).sum()
-    frames = []
-
-    # step fees: today's actions and steps the contact log records ------------------------
-    # A recorded step's fee stays due after the invoice is paid, so the contact log is read
-    # against every due line issued by A, not only the open ones.
-    every = lines if lines is not None else esc
     inv = every["inv"].to_numpy().astype(np.int64)
     global_of = {(table.code(lad.name), st.order): g for g, (lad, st) in enumerate(table.steps)}
     rec = recorded_pairs(every, invoices, contacts.loc[contacts["date"].to_numpy() <= as_of],
@@ -323,7 +302,39 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     c["rule"] = fee_of_step[c["step"].to_numpy()]
     c = c.loc[(c["rule"] != "") & c["rule"].isin(
         [n for n, f in policies.fees.items() if not f.is_interest])]
-    c = c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
+    return c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
+
+
+def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
+             clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
+             currencies: list[str], as_of: int, lines: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """One row per fee or interest charge due on A and not yet invoiced.
+
+    Columns: rule, kind (step|interest|compensation), client, inv, cur, date (day it became
+    due), amount, step (global step number for step fees, -1 otherwise), base (open amount it
+    was computed on; for a compensation, the invoice's amount), days (interest days, 0 for
+    step fees), rate (interest in 1/10,000 of a percent for presets), rate_from (`from` day of
+    the rates.yaml row a preset used, -1 otherwise), since (row in invoices.csv of the
+    invoiced interest it restarts after, -1 when none), due (the earliest due date of the
+    lines interest or compensation is computed on, -1 for step fees), lines (how many due
+    lines interest was computed on, 1 otherwise; `interest_lines` gives their figures).
+    """
+    cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
+    extra = ["rate", "rate_from", "since", "due", "lines"]
+    allowed = allowed_rules(clients, policies)
+    lad_of_client, excluded_client = client_ladders(clients, policies)
+    invoiced_refs = _invoiced_fees(invoices, as_of)
+    no_fees = fee_invoices(invoices, policies)  # fee invoices: no fees on fees
+
+    esc = escalated
+    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
+        esc["inv"].to_numpy().astype(np.int64)).sum()
+    frames = []
+
+    # step fees: today's actions and steps the contact log records ------------------------
+    c = step_fee_candidates(lines if lines is not None else esc, actions, invoices, contacts,
+                            policies, lad_of_client, as_of)
     if len(c):
         c["client"] = invoices["client"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
         c["cur"] = invoices["cur"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
