@@ -279,3 +279,50 @@ def test_interest_on_a_huge_debt_is_exact_past_int64(
     interest = {r.split(",")[2]: r.split(",")[6] for r in rows if ",interest," in r}
     # 10**15 minor × 12% × 3000/365 = 986301369863013.69... -> ...014; 100.00: 98.63
     assert interest == {"HUGE": "9863013698630.14", "SMALL": "98.63"}
+
+
+DEPOSIT_TERMS = (DEFAULT_POLICIES / "terms.yaml").read_text(encoding="utf-8").replace(
+    "terms:\n", "terms:\n  dep: {deposit: {percent: 30}, net_days: 30}\n", 1)
+
+
+def test_interest_on_a_deposit_invoice_shows_each_due_line(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=LADDER, terms=DEPOSIT_TERMS)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency,terms
+        I8,C1,2026-01-10,,100.00,USD,dep
+        I9,C1,2026-01-10,,100.00,USD,
+    """, payments="""
+        payment_id,client_id,date,amount,currency,invoice_id
+        P2,C1,2026-01-12,20.00,USD,I8
+    """)
+    rows = fee_rows(ledger, dt.date(2026, 3, 1), policies)
+    # deposit 30.00 due 2026-01-10, 10.00 open after the payment: 50 days; balance 70.00
+    # due 2026-02-09: 20 days. 10 × 12% × 50/365 + 70 × 12% × 20/365 = 0.1644 + 0.4603
+    assert [r for r in rows if r.startswith("interest:")] == [
+        "interest:I8,C1,I8,USD,interest,2026-01-16,0.62,escalation.yaml:10 interest: "
+        "10.00 USD open × 12% × 50/365 days + 70.00 USD open × 12% × 20/365 days "
+        "(more than 5 days past due) = 0.62 USD",
+        # one due line: one term, as before
+        "interest:I9,C1,I9,USD,interest,2026-02-15,0.66,escalation.yaml:10 interest: "
+        "100.00 USD open × 12% × 20/365 days (more than 5 days past due) = 0.66 USD",
+    ]
+
+
+def test_a_preset_on_a_deposit_invoice_shows_each_line_at_its_own_reference_rate(
+        tmp_ledger: Callable[..., Path], tmp_policies: Callable[..., Path]) -> None:
+    policies = tmp_policies(escalation=PRESETS, terms=DEPOSIT_TERMS)
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount,currency,terms
+        E1,C1,2024-06-20,,1000.00,EUR,dep
+    """)
+    rows = fee_rows(ledger, dt.date(2024, 7, 31), policies)
+    # deposit 300.00 due 2024-06-20 (ECB 4.50 + 8 = 12.5%) for 41 days, balance 700.00 due
+    # 2024-07-20 (ECB 4.25 + 8 = 12.25%) for 11 days: 4.2123 + 2.5842 = 6.80
+    assert [r for r in rows if r.startswith("eu:")] == [
+        'eu:E1,C1,E1,EUR,eu,2024-06-21,6.80,"escalation.yaml:6 eu: '
+        "300.00 EUR open × 12.5% (ecb_reference 4.5% from 2024-01-01 in rates.yaml:10 + 8, "
+        "eu_late_payment) × 41/365 days + "
+        "700.00 EUR open × 12.25% (ecb_reference 4.25% from 2024-07-01 in rates.yaml:11 + 8, "
+        'eu_late_payment) × 11/365 days (more than 0 days past due) = 6.80 EUR"',
+    ]

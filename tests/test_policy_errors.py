@@ -418,6 +418,42 @@ def test_several_mistakes_in_one_file_are_reported_together(tmp_path: Path) -> N
     ]
 
 
+def test_a_step_with_a_bad_value_still_has_its_references_checked(tmp_path: Path) -> None:
+    # `at` is required: its bad value leaves the whole step out of the ladder, but the step's
+    # other keys, as written, are still checked in the same run (a wrong value among them
+    # is reported once, by the schema)
+    assert check_errors(tmp_path, escalation="""
+        ladders:
+          standard:
+            steps:
+              - {id: a, at: "1", channel: fax, template: nosuch, fee: lat_fee, segment: dentl}
+              - {id: a, at: 2, channel: email}
+              - {id: b, at: 1.5, min_balance: -5}
+              - {id: b, at: 3, channel: email}
+        fees:
+          late_fee: {flat: 25.00}
+    """, segments=SEGMENTS) == [
+        "policies/escalation.yaml:4:17: error: ladders.standard.steps[0].at: "
+        "expected a whole number, got '1'",
+        "policies/escalation.yaml:4:26: error: ladders.standard.steps[0].channel: 'fax' is not "
+        "allowed; expected one of: email, letter, phone, sms, agency, legal, internal",
+        "policies/escalation.yaml:4:58: error: ladders.standard.steps[0].fee: "
+        "unknown fee 'lat_fee'; did you mean 'late_fee'?",
+        "policies/escalation.yaml:4:72: error: ladders.standard.steps[0].segment: "
+        "unknown segment 'dentl'; did you mean 'dental'?",
+        "policies/escalation.yaml:4:40: error: ladders.standard.steps[0].template: "
+        "unknown template 'nosuch'; put it in templates/letters/ beside the policies",
+        "policies/escalation.yaml:5:10: error: ladders.standard.steps[1].id: "
+        "step id 'a' is used twice in ladder 'standard' (first at steps[0])",
+        "policies/escalation.yaml:6:17: error: ladders.standard.steps[2].at: "
+        "expected a whole number, got the number 1.5",
+        "policies/escalation.yaml:6:26: error: ladders.standard.steps[2].min_balance: "
+        "-5 is negative; amounts are ≥ 0",
+        "policies/escalation.yaml:7:10: error: ladders.standard.steps[3].id: "
+        "step id 'b' is used twice in ladder 'standard' (first at steps[2])",
+    ]
+
+
 def test_mistakes_in_two_files_are_both_reported(tmp_path: Path) -> None:
     assert check_errors(tmp_path, escalation="""
         ladders:

@@ -11,6 +11,7 @@ on fees (docs/SPEC.md, Deviation); it still ages and escalates like any other de
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -190,37 +191,99 @@ def allowed_rules(clients: pd.DataFrame, policies: Policies) -> dict[str, np.nda
     return allowed
 
 
-def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
-             clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
-             currencies: list[str], as_of: int, lines: pd.DataFrame | None = None
-             ) -> pd.DataFrame:
-    """One row per fee or interest charge due on A and not yet invoiced.
+@dataclass(frozen=True)
+class _InterestContext:
+    """What selects and dates the due lines interest is computed on (fees_due, interest_lines)."""
 
-    Columns: rule, kind (step|interest|compensation), client, inv, cur, date (day it became
-    due), amount, step (global step number for step fees, -1 otherwise), base (open amount it
-    was computed on; for a compensation, the invoice's amount), days (interest days, 0 for
-    step fees), rate (interest in 1/10,000 of a percent for presets), rate_from (`from` day of
-    the rates.yaml row a preset used, -1 otherwise), since (row in invoices.csv of the
-    invoiced interest it restarts after, -1 when none), due (the earliest due date of the
-    lines interest or compensation is computed on, -1 for step fees).
+    policies: Policies
+    clients: pd.DataFrame
+    invoices: pd.DataFrame
+    currencies: list[str]
+    as_of: int
+    allowed: dict[str, np.ndarray]
+    excluded_client: np.ndarray
+    invoiced_refs: dict[tuple[str, int], tuple[int, int]]
+    no_fees: np.ndarray
+
+
+def _interest_lines(esc: pd.DataFrame, name: str, fee: Fee, ctx: _InterestContext
+                    ) -> pd.DataFrame:
+    """The due lines one interest rule charges, each with its own figures.
+
+    Columns: inv, client, cur, due_date, open_amount, rate (1/10,000 of a percent; RATE_SCALE
+    for a plain rule, whose exact rate is applied per invoice), rate_from (-1 for a plain
+    rule), since (invoices.csv row of the invoiced interest it restarts after, -1), from_day,
+    days (interest days on A).
     """
-    cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
-    extra = ["rate", "rate_from", "since", "due"]
-    table = StepTable.of(policies)
-    allowed = allowed_rules(clients, policies)
-    lad_of_client, excluded_client = client_ladders(clients, policies)
-    invoiced_refs = _invoiced_fees(invoices, as_of)
-    no_fees = fee_invoices(invoices, policies)  # fee invoices: no fees on fees
+    kind_of_client = ctx.clients["kind"].fillna("business").astype(str).to_numpy()
+    cur_names = np.array(ctx.currencies, dtype=object)
+    dpd = esc["days_past_due"].to_numpy().astype(np.int64)
+    e_client = esc["client"].to_numpy().astype(np.int64)
+    sel = ((dpd > fee.grace_days) & ~esc["disputed"].to_numpy().astype(bool)
+           & ~ctx.excluded_client[e_client] & ctx.allowed[name][e_client]
+           & ~ctx.no_fees[esc["inv"].to_numpy().astype(np.int64)])
+    if fee.preset is not None:
+        preset_cur = PRESET_CURRENCY[fee.preset]
+        sel &= (kind_of_client[e_client] != "consumer") & (
+            cur_names[esc["cur"].to_numpy().astype(np.int64)] == preset_cur)
+    lines = esc.loc[sel, ["inv", "client", "cur", "due_date", "open_amount"]].copy()
+    if len(lines) == 0:
+        return lines
+    due = lines["due_date"].to_numpy().astype(np.int64)
+    # a plain rule's rate is applied exactly per invoice; presets carry theirs per line
+    if fee.preset is None:
+        lines["rate"] = np.full(len(lines), RATE_SCALE, dtype=np.int64)
+        lines["rate_from"] = -1
+    else:
+        lines["rate"], lines["rate_from"] = _preset_rate_units(ctx.policies, fee.preset, due)
+    refs = ctx.invoiced_refs
+    invoiced = [refs.get((name, i), (NO_SINCE, -1)) for i in lines["inv"].tolist()] \
+        if refs else []
+    since = np.array([d for d, _ in invoiced], dtype=np.int64) if refs \
+        else np.full(len(lines), NO_SINCE, dtype=np.int64)
+    lines["since"] = np.array([r for _, r in invoiced], dtype=np.int64) if refs else -1
+    start = np.where(since != NO_SINCE, since, due)
+    # interest became due the day after grace, or restarted the day after it was invoiced
+    lines["from_day"] = np.where(since != NO_SINCE, since + 1, due + fee.grace_days + 1)
+    lines["days"] = np.maximum(ctx.as_of - start, 0)
+    return lines
 
-    esc = escalated
-    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
-        esc["inv"].to_numpy().astype(np.int64)).sum()
+
+def interest_lines(escalated: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
+                   policies: Policies, currencies: list[str], as_of: int) -> pd.DataFrame:
+    """Per interest rule, the due lines fees_due charged interest on, with their open amount,
+    days and rate, so a reason can show each line's figures (an invoice with a deposit has
+    two lines, due on different days). Pass the escalated lines of the invoices wanted.
+
+    Columns: rule, inv, due_date, open_amount, days, rate, rate_from (as in _interest_lines).
+    """
+    _, excluded_client = client_ladders(clients, policies)
+    ctx = _InterestContext(policies, clients, invoices, currencies, as_of,
+                           allowed_rules(clients, policies), excluded_client,
+                           _invoiced_fees(invoices, as_of), fee_invoices(invoices, policies))
+    cols = ["rule", "inv", "due_date", "open_amount", "days", "rate", "rate_from"]
     frames = []
+    for name, fee in sorted(policies.fees.items()):
+        if fee.is_interest:
+            lines = _interest_lines(escalated, name, fee, ctx)
+            if len(lines):
+                frames.append(lines.assign(rule=name)[cols])
+    if not frames:
+        return pd.DataFrame({c: [] for c in cols})
+    return pd.concat(frames, ignore_index=True)
 
-    # step fees: today's actions and steps the contact log records ------------------------
-    # A recorded step's fee stays due after the invoice is paid, so the contact log is read
-    # against every due line issued by A, not only the open ones.
-    every = lines if lines is not None else esc
+
+def step_fee_candidates(every: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
+                        contacts: pd.DataFrame, policies: Policies, lad_of_client: np.ndarray,
+                        as_of: int) -> pd.DataFrame:
+    """Per invoice and step fee rule: the step that makes it due (today's action, or a step
+    the contact log records by A) and the day, the earliest when several do. Columns: inv,
+    step (global step number), date, rule. Who is charged and how much is decided after.
+
+    A recorded step's fee stays due after the invoice is paid, so the contact log is read
+    against `every` due line issued by A, not only the open ones.
+    """
+    table = StepTable.of(policies)
     inv = every["inv"].to_numpy().astype(np.int64)
     global_of = {(table.code(lad.name), st.order): g for g, (lad, st) in enumerate(table.steps)}
     rec = recorded_pairs(every, invoices, contacts.loc[contacts["date"].to_numpy() <= as_of],
@@ -239,7 +302,39 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     c["rule"] = fee_of_step[c["step"].to_numpy()]
     c = c.loc[(c["rule"] != "") & c["rule"].isin(
         [n for n, f in policies.fees.items() if not f.is_interest])]
-    c = c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
+    return c.sort_values(["inv", "rule", "date", "step"]).drop_duplicates(["inv", "rule"])
+
+
+def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFrame,
+             clients: pd.DataFrame, contacts: pd.DataFrame, policies: Policies,
+             currencies: list[str], as_of: int, lines: pd.DataFrame | None = None
+             ) -> pd.DataFrame:
+    """One row per fee or interest charge due on A and not yet invoiced.
+
+    Columns: rule, kind (step|interest|compensation), client, inv, cur, date (day it became
+    due), amount, step (global step number for step fees, -1 otherwise), base (open amount it
+    was computed on; for a compensation, the invoice's amount), days (interest days, 0 for
+    step fees), rate (interest in 1/10,000 of a percent for presets), rate_from (`from` day of
+    the rates.yaml row a preset used, -1 otherwise), since (row in invoices.csv of the
+    invoiced interest it restarts after, -1 when none), due (the earliest due date of the
+    lines interest or compensation is computed on, -1 for step fees), lines (how many due
+    lines interest was computed on, 1 otherwise; `interest_lines` gives their figures).
+    """
+    cols = ["rule", "kind", "client", "inv", "cur", "date", "amount", "step", "base", "days"]
+    extra = ["rate", "rate_from", "since", "due", "lines"]
+    allowed = allowed_rules(clients, policies)
+    lad_of_client, excluded_client = client_ladders(clients, policies)
+    invoiced_refs = _invoiced_fees(invoices, as_of)
+    no_fees = fee_invoices(invoices, policies)  # fee invoices: no fees on fees
+
+    esc = escalated
+    open_by_inv = pd.Series(esc["open_amount"].to_numpy()).groupby(
+        esc["inv"].to_numpy().astype(np.int64)).sum()
+    frames = []
+
+    # step fees: today's actions and steps the contact log records ------------------------
+    c = step_fee_candidates(lines if lines is not None else esc, actions, invoices, contacts,
+                            policies, lad_of_client, as_of)
     if len(c):
         c["client"] = invoices["client"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
         c["cur"] = invoices["cur"].to_numpy().astype(np.int64)[c["inv"].to_numpy()]
@@ -269,40 +364,14 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
         frames.append(c[cols])
 
     # interest and statutory presets ---------------------------------------------------------
-    kind_of_client = clients["kind"].fillna("business").astype(str).to_numpy()
-    cur_names = np.array(currencies, dtype=object)
+    ctx = _InterestContext(policies, clients, invoices, currencies, as_of, allowed,
+                           excluded_client, invoiced_refs, no_fees)
     for name, fee in sorted(policies.fees.items()):
         if not fee.is_interest:
             continue
-        dpd = esc["days_past_due"].to_numpy().astype(np.int64)
-        e_client = esc["client"].to_numpy().astype(np.int64)
-        sel = ((dpd > fee.grace_days) & ~esc["disputed"].to_numpy().astype(bool)
-               & ~excluded_client[e_client] & allowed[name][e_client]
-               & ~no_fees[esc["inv"].to_numpy().astype(np.int64)])
-        if fee.preset is not None:
-            preset_cur = PRESET_CURRENCY[fee.preset]
-            sel &= (kind_of_client[e_client] != "consumer") & (
-                cur_names[esc["cur"].to_numpy().astype(np.int64)] == preset_cur)
-        lines = esc.loc[sel, ["inv", "client", "cur", "due_date", "open_amount"]].copy()
+        lines = _interest_lines(esc, name, fee, ctx)
         if len(lines) == 0:
             continue
-        due = lines["due_date"].to_numpy().astype(np.int64)
-        # a plain rule's rate is applied exactly below; presets carry theirs per line
-        if fee.preset is None:
-            lines["rate"] = np.full(len(lines), RATE_SCALE, dtype=np.int64)
-            lines["rate_from"] = -1
-        else:
-            lines["rate"], lines["rate_from"] = _preset_rate_units(policies, fee.preset, due)
-        invoiced = [invoiced_refs.get((name, i), (NO_SINCE, -1))
-                    for i in lines["inv"].tolist()] if invoiced_refs else []
-        since = np.array([d for d, _ in invoiced], dtype=np.int64) if invoiced_refs \
-            else np.full(len(lines), NO_SINCE, dtype=np.int64)
-        lines["since"] = np.array([r for _, r in invoiced], dtype=np.int64) if invoiced_refs \
-            else -1
-        start = np.where(since != NO_SINCE, since, due)
-        # interest became due the day after grace, or restarted the day after it was invoiced
-        lines["from_day"] = np.where(since != NO_SINCE, since + 1, due + fee.grace_days + 1)
-        lines["days"] = np.maximum(as_of - start, 0)
         # open × days × rate, summed per invoice and doubled below: int64 when every figure
         # stays far below 2**63 (the usual case), exact Python integers when a huge debt
         # would overflow it
@@ -317,7 +386,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
             client=("client", "first"), cur=("cur", "first"), weighted=("weighted", "sum"),
             base=("open_amount", "sum"), days=("days", "max"), due=("due_date", "min"),
             rate=("rate", "max"), rate_from=("rate_from", "max"), since=("since", "max"),
-            date=("from_day", "min"))
+            date=("from_day", "min"), lines=("inv", "size"))
         weights = per_inv["weighted"].to_numpy().astype(dtype)
         if fee.preset is None:  # one exact rate for the rule: num/den percent
             plain = weights // RATE_SCALE  # undo the constant rate factor
@@ -342,6 +411,7 @@ def fees_due(escalated: pd.DataFrame, actions: pd.DataFrame, invoices: pd.DataFr
     out["rate"] = out["rate"].fillna(0) if "rate" in out else 0
     for col in ("rate_from", "since", "due"):
         out[col] = out[col].fillna(-1) if col in out else -1
+    out["lines"] = out["lines"].fillna(1) if "lines" in out else 1
     for col in ("client", "inv", "cur", "date", "amount", "step", "base", "days", *extra):
         out[col] = out[col].astype(np.int64)
     # by client, invoice id and rule: the order of the ledger's rows must not matter

@@ -340,6 +340,32 @@ class _Reader:
         pruned.append(())
         return {}
 
+    def valid_keys(self, file: str, path: tuple[str | int, ...],
+                   rules: dict[str, Any]) -> dict[str, Any]:
+        """The keys of the mapping at `path` as written whose values pass their own rule,
+        for an entry left out after a schema error: the checks of its references (a fee,
+        a template, a duplicate id) still run on what is right in it, in the same run."""
+        doc = self.docs.get(file)
+        value: Any = doc.data if doc is not None else None
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+                value = value[part]
+            else:
+                return {}
+        if not isinstance(value, dict):
+            return {}
+        out = {}
+        for key, item in value.items():
+            rule = rules.get(key)
+            if not isinstance(rule, dict):
+                continue  # an unknown key: reported as such
+            rule = {k: v for k, v in rule.items() if k != "required"}
+            if _Validator({key: rule}).validate({key: item}):
+                out[key] = item
+        return out
+
     def source(self, file: str, path: tuple[str | int, ...]) -> Source:
         line = self.docs[file].where(path)[0] if file in self.docs else 0
         return Source(file, line)
@@ -716,13 +742,16 @@ def _ladders(rd: _Reader, spec: dict[str, Any], fees: set[str] | None, folder: P
     for name, lad in spec.items():
         raw_steps = _kept(lad.get("steps"))
         seen: dict[str, int] = {}
-        for i, st in raw_steps:
+        for i, st in enumerate(lad.get("steps") or []):
             path = ("ladders", name, "steps", i)
-            if st["id"] in seen:
+            if st is _DROPPED:  # its other keys are still checked, as written
+                st = rd.valid_keys(file, path, S.STEP["schema"])
+            if "id" in st and st["id"] in seen:
                 rd.error(file, path + ("id",),
                          f"step id '{st['id']}' is used twice in ladder '{name}' "
                          f"(first at steps[{seen[st['id']]}])")
-            seen.setdefault(st["id"], i)
+            if "id" in st:
+                seen.setdefault(st["id"], i)
             if st.get("fee") is not None and fees is not None and st["fee"] not in fees:
                 rd.error(file, path + ("fee",), f"unknown fee '{st['fee']}'",
                          did_you_mean(st["fee"], fees) or

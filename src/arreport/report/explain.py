@@ -128,7 +128,6 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
                      f"({_at(report, 'invoices', int(invoice['row']))})")
         if len(rows) == 0:
             lines.append("  not open on the as-of date (paid, credited, or issued later)")
-            continue
         for _, r in rows.iterrows():
             lines.append(f"  due line {int(r['line'])}: due {_day(r['due_date'])} "
                          + _due_origin(report, inv, r, cid, seg))
@@ -154,11 +153,111 @@ def explain(report: Report, client_code: int, inv_rows: list[int]) -> list[str]:
         acts = report.actions
         for k in np.flatnonzero(acts["inv"].to_numpy() == inv):
             lines.append(f"  ACTION today: {a_reasons[int(k)]}")
-        if not (acts["inv"].to_numpy() == inv).any():
+        if len(rows) and not (acts["inv"].to_numpy() == inv).any():
             lines.append("  no action today")
         for k in np.flatnonzero(report.fees["inv"].to_numpy() == inv):
             lines.append(f"  FEE: {f_reasons[int(k)]}")
+        lines += _fees_not_charged(report, inv, client_code, bool(excluded[client_code]))
     return lines
+
+
+def _fees_not_charged(report: Report, inv: int, client: int, excluded: bool) -> list[str]:
+    """`NO FEE` lines: a step fee the invoice's action today or a recorded step would charge,
+    and why it is not charged (the same tests, in the same order, as compute.fees.fees_due)."""
+    from ..compute.fees import (
+        _invoiced_fees,
+        allowed_rules,
+        fee_invoices,
+        step_fee_amounts,
+        step_fee_candidates,
+    )
+
+    led, pol = report.ledger, report.policies
+    day = to_day(report.as_of)
+    every = report.allocation.lines
+    every = every.loc[every["inv"].to_numpy() == inv]
+    acts = report.actions.loc[report.actions["inv"].to_numpy() == inv]
+    lad_codes, _ = client_ladders(led.clients, pol)
+    cand = step_fee_candidates(every, acts, led.invoices, led.contacts, pol, lad_codes, day)
+    charged = set(report.fees.loc[report.fees["inv"].to_numpy() == inv, "rule"].tolist())
+    cand = cand.loc[~cand["rule"].isin(sorted(charged))]
+    if len(cand) == 0:
+        return []
+    table = StepTable.of(pol)
+    invoices = led.invoices
+    inv_id = str(invoices["invoice_id"].iat[inv])
+    cur_code = int(invoices["cur"].iat[inv])
+    cur = report.currencies[cur_code]
+    esc = report.escalated
+    base = int(esc.loc[esc["inv"].to_numpy() == inv, "open_amount"].sum())
+    is_fee_invoice = bool(fee_invoices(invoices, pol)[inv])
+    allowed = allowed_rules(led.clients, pol)
+    invoiced = _invoiced_fees(invoices, day)
+    out = []
+    for step, date, rule in zip(cand["step"].tolist(), cand["date"].tolist(),
+                                cand["rule"].tolist(), strict=True):
+        _, st = table.steps[int(step)]
+        fee = pol.fees[rule]
+        when = ("today's action" if int(date) == day and (acts["step"] == step).any()
+                else f"recorded {_day(date)}{_recorded_at(report, inv, st.id, int(date))}")
+        head = f"  NO FEE: {fee.source} {rule} at step {st.id} ({st.source}, {when}): "
+        if excluded:
+            why = "the client is excluded from fees"
+        elif is_fee_invoice:
+            why = (f"{inv_id} is itself the invoice of a fee (reference "
+                   f"{invoices['reference'].iat[inv]}); no fees on fees")
+        elif not allowed[rule][client]:
+            why = _fee_list_text(report, client, rule)
+        elif (rule, inv) in invoiced:
+            _, row = invoiced[(rule, inv)]
+            why = (f"already invoiced by {invoices['invoice_id'].iat[row]} "
+                   f"({_at(report, 'invoices', int(invoices['row'].iat[row]))}, reference "
+                   f"{rule}:{inv_id})")
+        else:
+            amounts, defined = step_fee_amounts(fee, np.array([base], dtype=np.int64),
+                                                np.array([cur_code]), report.currencies)
+            if not defined[0]:
+                why = (f"no {cur} amount (flat {fee.flat.describe() if fee.flat else '–'}), "
+                       "not charged")
+            elif int(amounts[0]) <= 0:
+                why = f"nothing to charge: {_amt(base, cur)} open"
+            else:
+                why = "not charged"
+        out.append(head + why)
+    return out
+
+
+def _recorded_at(report: Report, inv: int, step_id: str, date: int) -> str:
+    """`, contacts.csv:4`: the contact row recording the step for the invoice that day."""
+    c = report.ledger.contacts
+    client = int(report.ledger.invoices["client"].iat[inv])
+    sel = np.flatnonzero((c["date"].to_numpy() == date)
+                         & (c["step"].fillna("").astype(str).to_numpy() == step_id)
+                         & ((c["inv"].to_numpy() == inv)
+                            | (c["invoice_id"].isna().to_numpy()
+                               & (c["client"].to_numpy() == client))))
+    return f", {_at(report, 'contacts', int(c['row'].iat[int(sel[0])]))}" if len(sel) else ""
+
+
+def _fee_list_text(report: Report, client: int, rule: str) -> str:
+    """Which segments.yaml `fees:` list leaves the rule out for the client (the narrowest
+    level that names one: client, risk tier, segment, default)."""
+    pol = report.policies
+    cl = report.ledger.clients.iloc[client]
+    cid = str(cl["client_id"])
+    seg = cl["segment"] if isinstance(cl["segment"], str) else None
+    tier_code = (int(report.ledger.clients["risk_tier"].iat[client])
+                 if "risk_tier" in report.ledger.clients else -1)
+    tier = pol.risk.bands[tier_code].name if tier_code >= 0 else None
+    levels = ((pol.clients.get(cid), f"client {cid}"),
+              (pol.risk_assignments.get(tier or ""), f"risk tier {tier}"),
+              (pol.segments.get(seg or ""), f"segment {seg}"),
+              (pol.default, "default"))
+    for a, label in levels:
+        if a is not None and a.fees is not None:
+            listed = ", ".join(a.fees) or "none"
+            return f"the client's fee list ({label}, {a.source}: {listed}) leaves out {rule}"
+    return f"the client's fee lists leave out {rule}"
 
 
 def _due_origin(report: Report, inv: int, r: pd.Series, cid: str, seg: str | None) -> str:

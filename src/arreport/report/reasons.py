@@ -10,7 +10,9 @@ import pandas as pd
 
 from .. import money
 from ..compute.escalation import StepTable
+from ..ledger.dates import to_day
 from ..pipeline import Report
+from ..policy.model import Fee
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -122,7 +124,6 @@ def fee_reasons(report: Report) -> list[str]:
 
 def _fee_reasons(report: Report) -> list[str]:
     from ..ledger.dates import from_day
-    from ..policy.model import PRESET_TABLE
 
     table = StepTable.of(report.policies)
     f = report.fees
@@ -133,10 +134,13 @@ def _fee_reasons(report: Report) -> list[str]:
     def column(name: str) -> list[int]:
         return f[name].tolist() if name in f else [-1] * len(f)
 
-    for rule, kind, cur, step, base, days, amount, date, rate, rate_from, since, due in zip(
-            f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["step"].tolist(),
-            f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(), f["date"].tolist(),
-            column("rate"), column("rate_from"), column("since"), column("due"), strict=True):
+    per_line = _interest_terms(report)
+
+    for rule, kind, cur, inv, step, base, days, amount, date, rate, rate_from, since, due in zip(
+            f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["inv"].tolist(),
+            f["step"].tolist(), f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(),
+            f["date"].tolist(), column("rate"), column("rate_from"), column("since"),
+            column("due"), strict=True):
         base_rule = rule.removesuffix("-compensation")
         fee = report.policies.fees[base_rule]
         currency = report.currencies[cur]
@@ -147,19 +151,6 @@ def _fee_reasons(report: Report) -> list[str]:
                        f"{_amount(amount, currency)}")
             continue
         if kind == "interest":
-            if fee.preset is None:
-                pct = f"{fee.annual_percent}%"
-            else:
-                reference = Decimal(int(rate)) / 10000 - 8
-                rate_table = PRESET_TABLE[fee.preset]
-                row = report.policies.rate_sources.get(rate_table, {}).get(int(rate_from))
-                pct = (f"{Decimal(int(rate)) / 10000}% ({rate_table} "
-                       f"{reference}% from {from_day(int(rate_from)).isoformat()} in "
-                       f"{row or 'rates.yaml'} + 8, {fee.preset}")
-                if 0 <= due < rate_from:
-                    pct += (f"; rates.yaml has no row before the due date "
-                            f"{from_day(int(due)).isoformat()}, so its first row is used")
-                pct += ")"
             counted = f"more than {fee.grace_days} days past due"
             if since >= 0:
                 invoiced_on = from_day(int(invoices["issue_date"].iat[int(since)])).isoformat()
@@ -167,8 +158,14 @@ def _fee_reasons(report: Report) -> list[str]:
                          if inv_raw is not None else "invoices.csv")
                 counted = (f"counted from the day after {invoices['invoice_id'].iat[int(since)]}"
                            f" invoiced it on {invoiced_on}, {where}")
-            out.append(head + f"{_amount(base, currency)} open × {pct} × "
-                       f"{days}/365 days ({counted}) = {_amount(amount, currency)}")
+            # lines of one invoice due on different days (a deposit and its balance) or at
+            # different reference rates: one term per (days, rate), so the sum reproduces it
+            terms = per_line.get((rule, inv), [(base, days, rate, rate_from, due)])
+            product = " + ".join(
+                f"{_amount(t_open, currency)} open × "
+                f"{_interest_pct(report, fee, t_rate, t_from, t_due)} × {t_days}/365 days"
+                for t_open, t_days, t_rate, t_from, t_due in terms)
+            out.append(head + f"{product} ({counted}) = {_amount(amount, currency)}")
             continue
         _, st = table.steps[step]
         parts = []
@@ -187,6 +184,51 @@ def _fee_reasons(report: Report) -> list[str]:
             text += " (" + ", ".join(caps) + ")"
         out.append(text + f" = {_amount(amount, currency)}")
     return out
+
+
+def _interest_pct(report: Report, fee: Fee, rate: int, rate_from: int, due: int) -> str:
+    """`12%`, or for a statutory preset the rate with the reference row it came from."""
+    from ..ledger.dates import from_day
+    from ..policy.model import PRESET_TABLE
+
+    if fee.preset is None:
+        return f"{fee.annual_percent}%"
+    reference = Decimal(int(rate)) / 10000 - 8
+    rate_table = PRESET_TABLE[fee.preset]
+    row = report.policies.rate_sources.get(rate_table, {}).get(int(rate_from))
+    pct = (f"{Decimal(int(rate)) / 10000}% ({rate_table} "
+           f"{reference}% from {from_day(int(rate_from)).isoformat()} in "
+           f"{row or 'rates.yaml'} + 8, {fee.preset}")
+    if 0 <= due < rate_from:
+        pct += (f"; rates.yaml has no row before the due date "
+                f"{from_day(int(due)).isoformat()}, so its first row is used")
+    return pct + ")"
+
+
+def _interest_terms(report: Report) -> dict[tuple[str, int], list[tuple[int, ...]]]:
+    """(rule, invoice) -> its interest terms (open, days, rate, rate_from, earliest due date),
+    lines with the same days and rate added up, by due date; only for interest computed on
+    lines that differ in days or rate (otherwise the fee row's own figures say it all)."""
+    from ..compute.fees import interest_lines
+
+    f = report.fees
+    if "lines" not in f:
+        return {}
+    several = (f["kind"] == "interest").to_numpy() & (f["lines"].to_numpy() > 1)
+    if not several.any():
+        return {}
+    esc = report.escalated
+    wanted = np.isin(esc["inv"].to_numpy(), f["inv"].to_numpy()[several])
+    lines = interest_lines(esc.loc[wanted], report.ledger.invoices, report.ledger.clients,
+                           report.policies, report.currencies, to_day(report.as_of))
+    grouped = lines.groupby(["rule", "inv", "days", "rate", "rate_from"], as_index=False).agg(
+        open_amount=("open_amount", "sum"), due=("due_date", "min"))
+    grouped = grouped.sort_values(["rule", "inv", "due", "days"], kind="stable")
+    out: dict[tuple[str, int], list[tuple[int, ...]]] = {}
+    for rule, inv, days, rate, rate_from, open_amount, due in grouped.itertuples(index=False):
+        out.setdefault((str(rule), int(inv)), []).append(
+            (int(open_amount), int(days), int(rate), int(rate_from), int(due)))
+    return {k: v for k, v in out.items() if len(v) > 1}
 
 
 def step_names(report: Report, steps: np.ndarray) -> tuple[list[str], list[str], list[str]]:
