@@ -236,12 +236,18 @@ def _interest_lines(esc: pd.DataFrame, name: str, fee: Fee, ctx: _InterestContex
         lines["rate_from"] = -1
     else:
         lines["rate"], lines["rate_from"] = _preset_rate_units(ctx.policies, fee.preset, due)
-    refs = ctx.invoiced_refs
-    invoiced = [refs.get((name, i), (NO_SINCE, -1)) for i in lines["inv"].tolist()] \
-        if refs else []
-    since = np.array([d for d, _ in invoiced], dtype=np.int64) if refs \
-        else np.full(len(lines), NO_SINCE, dtype=np.int64)
-    lines["since"] = np.array([r for _, r in invoiced], dtype=np.int64) if refs else -1
+    # the interest already invoiced for this rule (a few invoices): looked up by invoice row
+    mine = [(i, d, r) for (rule, i), (d, r) in sorted(ctx.invoiced_refs.items()) if rule == name]
+    since = np.full(len(lines), NO_SINCE, dtype=np.int64)
+    since_row = np.full(len(lines), -1, dtype=np.int64)
+    if mine:
+        ref_inv = np.array([m[0] for m in mine], dtype=np.int64)
+        pos = np.searchsorted(ref_inv, lines["inv"].to_numpy().astype(np.int64))
+        pos = np.minimum(pos, len(ref_inv) - 1)
+        hit = ref_inv[pos] == lines["inv"].to_numpy()
+        since[hit] = np.array([m[1] for m in mine], dtype=np.int64)[pos[hit]]
+        since_row[hit] = np.array([m[2] for m in mine], dtype=np.int64)[pos[hit]]
+    lines["since"] = since_row
     start = np.where(since != NO_SINCE, since, due)
     # interest became due the day after grace, or restarted the day after it was invoiced
     lines["from_day"] = np.where(since != NO_SINCE, since + 1, due + fee.grace_days + 1)
