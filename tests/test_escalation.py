@@ -492,7 +492,7 @@ def test_a_kept_plan_pauses_its_invoices_only(tmp_ledger: TmpLedger,
         P1,C1,2024-02-01,100.00,I1
         P2,C1,2024-03-02,100.00,I1
     """, payment_plans=PLAN)
-    # installments due 2024-02-01 and 2024-03-02 (the third, 2024-03-31, is after A), each
+    # installments due 2024-02-01 and 2024-03-02 (the third, 2024-04-01, is after A), each
     # paid on its day: I1 (65 days past due) is paused and does not put C1 on hold
     result = compute_report(ledger, A)
     assert action_rows(result) == [
@@ -1261,3 +1261,24 @@ def test_a_loose_contact_does_not_count_for_an_invoice_issued_after_it(
     """)
     assert [row[2] for row in action_rows(compute_report(ledger, date(2024, 2, 3)))] == [
         "courtesy"]
+
+
+def test_a_completed_plan_no_longer_pauses_what_is_still_open(
+        tmp_ledger: TmpLedger, compute_report: ComputeReport) -> None:
+    """Three installments of 100.00 (2024-02-01, 03-02, 04-01) against a 600.00 debt, each
+    paid on its day: on the last installment's day the plan still pauses I1; the day after,
+    it is completed and the 300.00 still open escalates."""
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2023-12-01,2024-01-10,600.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-01,100.00,I1
+        P2,C1,2024-03-02,100.00,I1
+        P3,C1,2024-04-01,100.00,I1
+    """, payment_plans=PLAN)
+    last_day = compute_report(ledger, date(2024, 4, 1))
+    assert action_rows(last_day) == []
+    after = compute_report(ledger, date(2024, 4, 2))
+    assert [(row[1], row[2], row[3]) for row in action_rows(after)] == [
+        ("I1", "credit_hold", "300.00")]

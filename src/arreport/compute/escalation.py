@@ -88,9 +88,10 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
 
     Returns columns plan, client, due (installments due by A), paid (minor units of plan
     payments by A), broken (bool), first_missed (day of the first short installment or
-    NO_DATE), and `covers`: a list of invoice rows the plan covers.
+    NO_DATE), `covers`: a list of invoice rows the plan covers, and completed (bool: its
+    last installment fell due before A and it is not broken; it covers nothing any more).
     """
-    cols = ["plan", "client", "due", "paid", "broken", "first_missed", "covers"]
+    cols = ["plan", "client", "due", "paid", "broken", "first_missed", "covers", "completed"]
     if len(plans) == 0:
         return pd.DataFrame({c: [] for c in cols})
     p = plans.loc[plans["start"].to_numpy() <= as_of].copy()
@@ -137,6 +138,11 @@ def plan_status(plans: pd.DataFrame, payments: pd.DataFrame, invoices: pd.DataFr
     out["paid"] = out["plan"].map(paid_total).fillna(0).astype(np.int64)
     out["first_missed"] = out["plan"].map(missed).fillna(NO_DATE).astype(np.int64)
     out["broken"] = out["first_missed"] != NO_DATE
+    # every installment fell due before A and none was missed: the plan is done and covers
+    # nothing any more; what is still open escalates again
+    last_due = p["start"].to_numpy() + (np.maximum(p["installments"].to_numpy(), 1) - 1) \
+        * p["every_days"].to_numpy()
+    out["completed"] = ~out["broken"].to_numpy() & (last_due < as_of)
     # covered invoice rows
     mine = np.flatnonzero(np.isin(invoices["client"].to_numpy(), plan_clients))
     inv_pos = pd.Series(mine, index=invoices["invoice_id"].iloc[mine].astype(object))
@@ -195,7 +201,9 @@ def escalate(items: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
     lad_idx = np.where(ladder >= 0, ladder, len(table.ladders))
     status = plan_status(plans, payments, invoices, as_of)
     planned = np.zeros(len(invoices), dtype=bool)
-    for covers in status.loc[~status["broken"].astype(bool), "covers"] if len(status) else []:
+    active = ~status["broken"].astype(bool) & ~status["completed"].astype(bool) \
+        if len(status) else []
+    for covers in status.loc[active, "covers"] if len(status) else []:
         planned[np.asarray(covers, dtype=np.int64)] = True
     recent = _contacts_by(contacts, as_of)
     promises = recent.loc[(recent["outcome"].fillna("").astype(str).to_numpy() == "promise")

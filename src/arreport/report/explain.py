@@ -389,6 +389,9 @@ def _pauses(report: Report, inv: int, client: int, ladder: Ladder | None,
                 out.append(f"    {figures}; BROKEN: the installment due "
                            f"{_day(plans['first_missed'].iat[k])} was missed, so the plan no "
                            "longer pauses escalation")
+            elif bool(plans["completed"].iat[k]):
+                out.append(f"    {figures}; COMPLETED: every installment was paid and the "
+                           "last one is past, so the plan no longer pauses escalation")
             else:
                 out.append(f"    {figures}; kept: {pauses('payment_plan')}")
     c = led.contacts

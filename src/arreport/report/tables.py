@@ -220,7 +220,7 @@ def discounts_csv_table(report: Report) -> pa.Table:
 
 def plans_csv_table(report: Report) -> pa.Table:
     """data/plans.csv: plan_id, client_id, currency, installments, installments_due,
-    amount_due, paid, status (kept|broken), first_missed, invoice_ids; by plan_id."""
+    amount_due, paid, status (kept|completed|broken), first_missed, invoice_ids; by plan_id."""
     st = report.plans
     plans = report.ledger.plans
     rows = st["plan"].to_numpy().astype(np.int64) if len(st) else np.zeros(0, np.int64)
@@ -242,7 +242,9 @@ def plans_csv_table(report: Report) -> pa.Table:
         "amount_due": amounts_text(due_n * amount, cur, report.currencies),
         "paid": amounts_text(st["paid"].to_numpy().astype(np.int64) if len(st) else rows, cur,
                              report.currencies),
-        "status": pa.array(np.where(broken, "broken", "kept").astype(str), pa.string()),
+        "status": pa.array(np.where(broken, "broken", np.where(
+            st["completed"].to_numpy().astype(bool) if len(st) else broken, "completed",
+            "kept")).astype(str), pa.string()),
         "first_missed": dates_text(st["first_missed"].to_numpy().astype(np.int64)
                                    if len(st) else rows),
         "invoice_ids": pa.array(covers, pa.string()),
