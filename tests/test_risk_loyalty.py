@@ -276,13 +276,25 @@ def test_demotion_when_a_late_payment_drops_the_share(tmp_ledger: TmpLedger) -> 
     assert row.startswith("C1,USD,silver,gold,demotion,7,0.8571,6,1.0000,1% off the next ")
 
 
-def test_what_it_takes_to_reach_a_tier_is_on_the_statement(tmp_ledger: TmpLedger) -> None:
-    invoices, payments = _paid_on_time(3, dt.date(2024, 5, 1))
+@pytest.mark.parametrize(("n", "late", "text"), [
+    # 3 of 3 on time: one more gives 4 of 4 (100%), which meets silver (85%, 4) as well as
+    # bronze (75%, 4): the client would hold silver
+    (3, 0, "Pay your next invoice on time to reach silver: 1% off the next invoices."),
+    # 2 of 2: two more give 4 of 4, silver again (not the lowest tier that needs two)
+    (2, 0, "Pay your next 2 invoices on time to reach silver: 1% off the next invoices."),
+    # 2 of 3 on time: one more gives 3 of 4 = 75%, bronze only (silver needs 85%)
+    (2, 1, "Pay your next invoice on time to reach bronze: 15 more days to pay the next "
+           "invoices."),
+])
+def test_what_it_takes_to_reach_a_tier_is_on_the_statement(
+        n: int, late: int, text: str, tmp_ledger: TmpLedger) -> None:
+    invoices, payments = _paid_on_time(n, dt.date(2024, 5, 1))
+    invoices += "".join(f"        L{k},C1,2024-03-0{k + 1},2024-04-0{k + 1},10.00\n"
+                        for k in range(late))
+    payments += "".join(f"        PL{k},C1,2024-04-2{k},10.00,L{k}\n" for k in range(late))
     ledger = tmp_ledger(invoices=invoices, payments=payments)
     p = profiles(report_of(ledger))[0]
-    # bronze needs 4 invoices, 75%: one more on time reaches bronze (the lowest tier)
-    assert p.tier == "" and p.keep_text == \
-        "Pay your next invoice on time to reach bronze: 15 more days to pay the next invoices."
+    assert p.tier == "" and p.keep_text == text
 
 
 # --- risk.yaml errors --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..compute.behaviour import NO_FIGURE
-from ..compute.loyalty import NO_TIER, on_time_needed, tier_changes
+from ..compute.loyalty import NO_TIER, tier_changes, tier_within_reach
 from ..ledger.dates import iso
 from ..pipeline import Report
 from ..policy.model import Signal
@@ -160,7 +160,8 @@ def _profiles(report: Report) -> list[Profile]:
     # what it takes to reach each tier, per row (for the statement)
     paid = loy["invoices_paid"].to_numpy()
     on_time = loy["on_time"].to_numpy()
-    needed = [on_time_needed(t, paid, on_time).tolist() for t in tiers]
+    reach_need, reach_tier = (a.tolist() for a in tier_within_reach(
+        tiers, paid, on_time, STATEMENT_REACH))
     season = _season(report)
     previous_iso = str(iso(np.array([report.previous_day]))[0])
     out = []
@@ -213,14 +214,13 @@ def _profiles(report: Report) -> list[Profile]:
                            f"on time{f' ({share})' if share else ''} in "
                            f"{pol.loyalty.window_days} days")
             keep = ""
-            for k in range(len(tiers) - 1, -1, -1):
-                need = int(needed[k][i])
-                # only a tier within reach is worth a line on the statement
-                if 0 < need <= max(STATEMENT_REACH, tiers[k].min_invoices):
-                    what = "invoice" if need == 1 else _plural(need, "invoice")
-                    keep = (f"Pay your next {what} on time to reach "
-                            f"{tiers[k].name}: {tiers[k].reward(cur)}.")
-                    break
+            # only a tier within reach is worth a line on the statement: the one held after
+            # the fewest invoices paid on time that reach any tier
+            need, k = int(reach_need[i]), int(reach_tier[i])
+            if k != NO_TIER:
+                what = "invoice" if need == 1 else _plural(need, "invoice")
+                keep = (f"Pay your next {what} on time to reach "
+                        f"{tiers[k].name}: {tiers[k].reward(cur)}.")
             if tiers:
                 lowest = tiers[-1]
                 tier_reason += (f"; the lowest tier, {lowest.name} ({lowest.source}), needs "
