@@ -158,7 +158,59 @@ def test_orders_slowing_needs_a_norm(tmp_ledger: TmpLedger, tmp_policies: TmpPol
     """)
     assert csv_rows(signals_csv_table(report_of(enough, policies=policies))) == [
         "C1,USD,slowing,10,risk.yaml:2 slowing: 0 invoices in the last 90 days against 4 in "
-        "the 275 before: orders down 100.0% (more than 50% fires)"]
+        "the 275 before: orders down 100.0% > 50%"]
+
+
+@pytest.mark.parametrize(("recent", "fired"), [("100.00", False), ("99.99", True)])
+def test_spend_drop_is_compared_exactly(recent: str, fired: bool, tmp_ledger: TmpLedger,
+                                        tmp_policies: TmpPolicies) -> None:
+    # norm: 400.00 over the 180 days before the last 90, i.e. 200.00 per 90 days. 100.00 is
+    # a fall of exactly 50% (not more); 99.99 is 50.005%, shown as 50.0% when rounded to
+    # tenths but more than 50%: it fires and its reason shows the figure that decided
+    policies = with_risk(tmp_policies, """behaviour: {window_days: 270}
+signals:
+  - {id: spend_falling, when: spend_drop, above_percent: 50, min_orders: 4, weight: 7}
+""")
+    ledger = tmp_ledger(invoices=f"""
+        invoice_id,client_id,issue_date,amount
+        N1,C1,2023-11-01,100.00
+        N2,C1,2023-12-01,100.00
+        N3,C1,2024-01-01,100.00
+        N4,C1,2024-02-01,100.00
+        R1,C1,2024-05-01,{recent}
+    """)
+    report = report_of(ledger, policies=policies)
+    assert csv_rows(signals_csv_table(report)) == ([
+        "C1,USD,spend_falling,7,risk.yaml:3 spend_falling: spend $99.99 in the last 90 days "
+        "against $400.00 in the 180 before: down 50.01% > 50%"] if fired else [])
+    assert profiles(report)[0].spend_change == "-50.0"
+
+
+def test_lateness_trend_is_the_exact_difference_of_the_averages(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    # prior (01-02, 04-01]: 7 invoices, two of them 1 day late: 2/7 = 0.2857 (0.3);
+    # recent (04-01, 06-30]: 3 invoices 10, 10 and 11 days late: 31/3 = 10.333 (10.3).
+    # The rounded averages differ by 10.0, the exact ones by 10.048 > 10: it fires
+    policies = with_risk(tmp_policies, """signals:
+  - {id: worse, when: lateness_trend, above_days: 10, weight: 30}
+""")
+    invoices, payments = [], []
+    for k, late in enumerate([1, 1, 0, 0, 0, 0, 0]):
+        due = dt.date(2024, 2, 1) + dt.timedelta(days=k)
+        invoices.append(f"P{k},C1,{due - dt.timedelta(days=30)},{due},10.00")
+        payments.append(f"PP{k},C1,{due + dt.timedelta(days=late)},10.00,P{k}")
+    for k, late in enumerate([10, 10, 11]):
+        due = dt.date(2024, 5, 1) + dt.timedelta(days=k)
+        invoices.append(f"R{k},C1,{due - dt.timedelta(days=30)},{due},10.00")
+        payments.append(f"RP{k},C1,{due + dt.timedelta(days=late)},10.00,R{k}")
+    ledger = tmp_ledger(
+        invoices="invoice_id,client_id,issue_date,due_date,amount\n" + "\n".join(invoices),
+        payments="payment_id,client_id,date,amount,invoice_id\n" + "\n".join(payments))
+    report = report_of(ledger, policies=policies)
+    assert csv_rows(signals_csv_table(report)) == [
+        "C1,USD,worse,30,risk.yaml:2 worse: average days late 10.3 in the last 90 days vs 0.3 "
+        "in the 90 before: +10.05 > 10"]
+    assert profiles(report)[0].lateness_trend == "10.0"  # 10.048, rounded once
 
 
 # --- score and tiers ---------------------------------------------------------------------------

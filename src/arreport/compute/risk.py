@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..ledger.dates import NO_DATE
 from ..policy.model import RiskPolicy, Signal
-from .behaviour import NO_FIGURE
+from .behaviour import NO_FIGURE, drop_fraction, trend_fraction
 from .groups import sum_by
 
 
@@ -82,7 +82,7 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
     signal_points = np.zeros(len(beh), dtype=np.int64)
     for i, sig in enumerate(policy.signals):
         fired, value = _signal(sig, beh, facts, promises, clients, balance, key, n_keys,
-                               ncur, as_of)
+                               ncur, as_of, policy.trend_days)
         out[f"fired_{i}"] = fired
         out[f"value_{i}"] = value
         signal_points += np.where(fired, sig.weight, 0)
@@ -114,12 +114,16 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
 
 def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
             clients: pd.DataFrame, balance: np.ndarray, key: np.ndarray, n_keys: int,
-            ncur: int, as_of: int) -> tuple[np.ndarray, np.ndarray]:
+            ncur: int, as_of: int, trend_days: int) -> tuple[np.ndarray, np.ndarray]:
     n = len(beh)
     if sig.when == "lateness_trend":
         value = beh["lateness_trend_t"].to_numpy().astype(np.int64)
         known = beh["lateness_trend_known"].to_numpy().astype(bool)
-        return known & (value > 10 * int(sig.above_days or 0)), value
+        # the exact difference of the two averages > above_days
+        t_num, t_den = trend_fraction(
+            beh["late_days_recent"].to_numpy(), beh["recent_paid"].to_numpy(),
+            beh["late_days_prior"].to_numpy(), beh["prior_paid"].to_numpy())
+        return known & (t_num > int(sig.above_days or 0) * t_den), value
     if sig.when in ("partial_payments", "rounded_down_payments"):
         column = "partial" if sig.when == "partial_payments" else "rounded_down"
         f_key = (facts["client"].to_numpy().astype(np.int64) * ncur
@@ -134,8 +138,13 @@ def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.Da
         column = "order_drop_t" if sig.when == "order_frequency_drop" else "spend_drop_t"
         value = beh[column].to_numpy().astype(np.int64)
         enough = beh["orders_norm"].to_numpy() >= int(sig.min_orders or 1)
-        num, den = _tenths_of(sig.above_percent or Decimal(0))
-        return enough & (value * den > num), value
+        prefix = "orders" if sig.when == "order_frequency_drop" else "spend"
+        d_num, d_den = drop_fraction(beh[f"{prefix}_recent"].to_numpy(),
+                                     beh[f"{prefix}_norm"].to_numpy(), trend_days,
+                                     int(beh["norm_days"].iat[0]) if n else 0)
+        num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()
+        # fell by more than above_percent of the norm, exactly
+        return enough & (d_den > 0) & (d_num * 100 * den > num * d_den), value
     if sig.when == "credit_limit_usage":
         client = beh["client"].to_numpy().astype(np.int64)
         ccur = clients["cur"].to_numpy().astype(np.int64)[client]

@@ -4,6 +4,7 @@ the statements and data/*.csv. Every figure comes from Report; nothing is comput
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
@@ -44,6 +45,32 @@ def percent_text(num: int, den: int) -> str:
     return f"{q // 10}.{q % 10}%"
 
 
+def exact_text(num: int, den: int, threshold: Decimal, places: int = 1) -> str:
+    """num / den (den > 0) to `places` decimals, rounded half away from zero, with more
+    decimals (up to 6) while the rounded figure would sit on the other side of `threshold`
+    than the exact one, or on it (50.005 against 50 shows as '50.005', not '50.0'); beyond
+    that it is rounded towards the side where the exact figure lies."""
+    t_num, t_den = threshold.as_integer_ratio()
+
+    def side(a: int, b: int) -> int:  # the sign of a/b − threshold (b > 0)
+        d = a * t_den - t_num * b
+        return (d > 0) - (d < 0)
+
+    exact = side(num, den)
+    sign = "-" if num < 0 else ""
+    for p in range(places, 7):
+        scale = 10**p
+        q = (2 * abs(num) * scale + den) // (2 * den)
+        if side(-q if num < 0 else q, scale) == exact:
+            break
+    else:
+        up = (num * scale + den - 1) // den  # ceiling
+        down = num * scale // den  # floor
+        signed = up if exact > 0 else down
+        sign, q = ("-" if signed < 0 else ""), abs(signed)
+    return f"{sign}{q // scale}.{q % scale:0{p}d}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
@@ -51,25 +78,36 @@ def _plural(n: int, word: str) -> str:
 def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str) -> str:
     """The figures of one signal: what was measured against its threshold."""
     if sig.when == "lateness_trend":
+        t_num = (row["late_days_recent"] * row["prior_paid"]
+                 - row["late_days_prior"] * row["recent_paid"])
+        t_den = max(row["recent_paid"] * row["prior_paid"], 1)
+        above = Decimal(sig.above_days or 0)
         return (f"average days late {tenths_text(row['lateness_recent_t'])} in the last "
                 f"{row['trend_days']} days vs {tenths_text(row['lateness_prior_t'])} in the "
-                f"{row['trend_days']} before: {'+' if value >= 0 else ''}{tenths_text(value)} "
-                f"{'>' if value > 10 * (sig.above_days or 0) else '≤'} {sig.above_days}")
+                f"{row['trend_days']} before: {'+' if t_num >= 0 else ''}"
+                f"{exact_text(t_num, t_den, above)} "
+                f"{'>' if t_num > above * t_den else '≤'} {sig.above_days}")
     if sig.when == "partial_payments":
         return (f"{_plural(value, 'partial payment')} in the last {sig.within_days} days "
                 f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
     if sig.when == "rounded_down_payments":
         return (f"{_plural(value, 'rounded-down payment')} in the last {sig.within_days} days "
                 f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
-    if sig.when == "order_frequency_drop":
-        return (f"{_plural(row['orders_recent'], 'invoice')} in the last {row['trend_days']} "
-                f"days against {row['orders_norm']} in the {row['norm_days']} before: orders "
-                f"down {tenths_text(value)}% (more than {sig.above_percent}% fires)")
-    if sig.when == "spend_drop":
-        return (f"spend {fmt.amount(row['spend_recent'], currency)} in the last "
-                f"{row['trend_days']} days against {fmt.amount(row['spend_norm'], currency)} "
-                f"in the {row['norm_days']} before: down {tenths_text(value)}% "
-                f"(more than {sig.above_percent}% fires)")
+    if sig.when in ("order_frequency_drop", "spend_drop"):
+        prefix = "orders" if sig.when == "order_frequency_drop" else "spend"
+        recent, norm = row[f"{prefix}_recent"], row[f"{prefix}_norm"]
+        # 1 − (recent / trend_days) / (norm / norm_days), exactly
+        d_den = max(norm * row["trend_days"], 1)
+        d_num = d_den - recent * row["norm_days"]
+        above = sig.above_percent or Decimal(0)
+        drop = (f"down {exact_text(100 * d_num, d_den, above)}% "
+                f"{'>' if 100 * d_num > above * d_den else '≤'} {above}%")
+        if prefix == "orders":
+            return (f"{_plural(recent, 'invoice')} in the last {row['trend_days']} "
+                    f"days against {norm} in the {row['norm_days']} before: orders {drop}")
+        return (f"spend {fmt.amount(recent, currency)} in the last "
+                f"{row['trend_days']} days against {fmt.amount(norm, currency)} "
+                f"in the {row['norm_days']} before: {drop}")
     if sig.when == "credit_limit_usage":
         return f"credit limit {tenths_text(value)}% used (more than {sig.above_percent}% fires)"
     if sig.when == "broken_promise":
