@@ -104,8 +104,9 @@ def test_credit_limit_usage_above_90_percent(tmp_ledger: TmpLedger,
             C1,Client One,1000.00
         """)
         rows = csv_rows(signals_csv_table(report_of(ledger, policies=policies)))
-        assert rows == (["C1,USD,near_limit,20,risk.yaml:2 near_limit: credit limit 90.0% used "
-                         "(more than 90% fires)"] if fired else [])
+        # 900.01 of 1000.00 is 90.001%: shown with the decimals that tell it from 90%
+        assert rows == (['C1,USD,near_limit,20,"risk.yaml:2 near_limit: open $900.01 of credit '
+                         'limit $1,000.00 = 90.001% > 90%"'] if fired else [])
 
 
 def test_a_broken_promise_to_pay(tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
@@ -131,7 +132,18 @@ def test_a_broken_promise_to_pay(tmp_ledger: TmpLedger, tmp_policies: TmpPolicie
     """)
     assert csv_rows(signals_csv_table(report_of(late, policies=policies))) == [
         "C1,USD,broken_promise,25,risk.yaml:2 broken_promise: 1 promise to pay broken in the "
-        "last 30 days"]
+        "last 30 days: promise of 2024-06-01 to pay I1 by 2024-06-10 (contacts.csv:2): I1 paid "
+        "on 2024-06-11"]
+    # a promise naming no invoice covers the client's invoices due by its date; one unpaid
+    whole = tmp_ledger(invoices=invoices, contacts="""
+        date,client_id,channel,invoice_id,step,outcome,promise_date
+        2024-05-20,C1,email,,reminder,,
+        2024-06-01,C1,phone,,call,promise,2024-06-10
+    """)
+    assert csv_rows(signals_csv_table(report_of(whole, policies=policies))) == [
+        "C1,USD,broken_promise,25,risk.yaml:2 broken_promise: 1 promise to pay broken in the "
+        "last 30 days: promise of 2024-06-01 to pay every invoice due by 2024-06-10 "
+        "(contacts.csv:3): I1 still open on 2024-06-30"]
     # still running on A (promise date not passed): not broken
     running = tmp_ledger(invoices=invoices, contacts=contacts)
     assert csv_rows(signals_csv_table(report_of(running, dt.date(2024, 6, 10),

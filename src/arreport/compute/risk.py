@@ -71,7 +71,8 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
     tenths of a percent for drops and credit-limit usage), `lateness_points`, `signal_points`,
     `score` (0-100), `tier` (band index), `tier_value` (the figure banded: tenths of a day or
     score points), `warning` (some signal fired and the oldest open item is at most
-    early_warning_days past due).
+    early_warning_days past due), `credit_balance` and `credit_limit` (the open balance on
+    A and the client's credit limit in this currency, -1 when none).
     """
     ncur = max(n_currencies, 1)
     out = beh[["client", "cur"]].copy()
@@ -109,7 +110,24 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
         any_fired |= out[f"fired_{i}"].to_numpy()
     max_dpd = beh["max_days_past_due"].to_numpy()
     out["warning"] = any_fired & (max_dpd <= policy.early_warning_days)
+    own, bal, limit = credit_figures(beh, clients, balance, key)
+    out["credit_balance"] = bal
+    out["credit_limit"] = np.where(own, limit, -1)
     return out
+
+
+def credit_figures(beh: pd.DataFrame, clients: pd.DataFrame, balance: np.ndarray,
+                   key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per behaviour row: whether the client has a credit limit in this row's currency, the
+    open balance on A and the limit (minor units; -1 when the client has none)."""
+    client = beh["client"].to_numpy().astype(np.int64)
+    ccur = clients["cur"].to_numpy().astype(np.int64)[client]
+    limit = clients["credit_limit"].fillna(-1).to_numpy(dtype=np.int64)[client]
+    own = (beh["cur"].to_numpy().astype(np.int64) == ccur) & (limit > 0)
+    bal = balance[np.minimum(key, len(balance) - 1)] if len(balance) else \
+        np.zeros(len(beh), np.int64)
+    bal = np.where(key < len(balance), bal, 0)
+    return own, bal, limit
 
 
 def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
@@ -146,12 +164,7 @@ def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.Da
         # fell by more than above_percent of the norm, exactly
         return enough & (d_den > 0) & (d_num * 100 * den > num * d_den), value
     if sig.when == "credit_limit_usage":
-        client = beh["client"].to_numpy().astype(np.int64)
-        ccur = clients["cur"].to_numpy().astype(np.int64)[client]
-        limit = clients["credit_limit"].fillna(-1).to_numpy(dtype=np.int64)[client]
-        own = (beh["cur"].to_numpy().astype(np.int64) == ccur) & (limit > 0)
-        bal = balance[np.minimum(key, len(balance) - 1)] if len(balance) else np.zeros(n, np.int64)
-        bal = np.where(key < len(balance), bal, 0)
+        own, bal, limit = credit_figures(beh, clients, balance, key)
         safe = np.maximum(limit, 1)
         usage_t = np.where(own, (2000 * bal + safe) // (2 * safe), 0)  # tenths of a percent
         num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()

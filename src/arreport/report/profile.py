@@ -10,7 +10,8 @@ import numpy as np
 
 from ..compute.behaviour import NO_FIGURE
 from ..compute.loyalty import NO_TIER, tier_changes, tier_within_reach
-from ..ledger.dates import iso
+from ..compute.settlement import NOT_SETTLED
+from ..ledger.dates import from_day, iso, to_day
 from ..pipeline import Report
 from ..policy.model import Signal
 from . import format as fmt
@@ -75,8 +76,11 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str) -> str:
-    """The figures of one signal: what was measured against its threshold."""
+def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str,
+                promises: list[tuple[int, str]] | None = None) -> str:
+    """The figures of one signal: what was measured against its threshold. `row` holds the
+    behaviour row's figures (and trend_days, as_of, credit_balance, credit_limit);
+    `promises` the row's broken promises as (promise date, description)."""
     if sig.when == "lateness_trend":
         t_num = (row["late_days_recent"] * row["prior_paid"]
                  - row["late_days_prior"] * row["recent_paid"])
@@ -109,9 +113,16 @@ def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str) -> 
                 f"{row['trend_days']} days against {fmt.amount(norm, currency)} "
                 f"in the {row['norm_days']} before: {drop}")
     if sig.when == "credit_limit_usage":
-        return f"credit limit {tenths_text(value)}% used (more than {sig.above_percent}% fires)"
+        bal, limit = row["credit_balance"], max(row["credit_limit"], 1)
+        above = sig.above_percent or Decimal(0)
+        return (f"open {fmt.amount(bal, currency)} of credit limit "
+                f"{fmt.amount(limit, currency)} = {exact_text(100 * bal, limit, above)}% "
+                f"{'>' if 100 * bal > above * limit else '≤'} {above}%")
     if sig.when == "broken_promise":
-        return f"{_plural(value, 'promise')} to pay broken in the last {sig.within_days} days"
+        since = row["as_of"] - (sig.within_days or 0)
+        which = [text for day, text in promises or [] if day >= since]
+        return (f"{_plural(value, 'promise')} to pay broken in the last {sig.within_days} "
+                "days" + (": " + "; ".join(which) if which else ""))
     return ""
 
 
@@ -201,6 +212,8 @@ def _profiles(report: Report) -> list[Profile]:
     reach_need, reach_tier = (a.tolist() for a in tier_within_reach(
         tiers, paid, on_time, STATEMENT_REACH))
     season = _season(report)
+    broken = _broken_promises(report)
+    as_of = int(to_day(report.as_of))
     previous_iso = str(iso(np.array([report.previous_day]))[0])
     out = []
     for i in range(len(beh)):
@@ -208,6 +221,9 @@ def _profiles(report: Report) -> list[Profile]:
         cur = report.currencies[int(cols["cur"][i])]
         row = {k: int(v[i]) for k, v in cols.items() if k != "lateness_trend_known"}
         row["trend_days"] = rp.trend_days
+        row["as_of"] = as_of
+        row["credit_balance"] = int(rcols["credit_balance"][i])
+        row["credit_limit"] = int(rcols["credit_limit"][i])
         row["norm_days"] = int(cols["norm_days"][i])
         n_paid = row["invoices_paid"]
         # signals
@@ -217,7 +233,8 @@ def _profiles(report: Report) -> list[Profile]:
                 value = int(rcols[f"value_{s}"][i])
                 sig_lines.append(SignalLine(
                     sig.id, sig.weight, value,
-                    f"{sig.source} {sig.id}: {signal_text(sig, value, row, cur)}"))
+                    f"{sig.source} {sig.id}: "
+                    f"{signal_text(sig, value, row, cur, broken.get((c, int(cols['cur'][i]))))}"))
         band = bands[int(rcols["tier"][i])]
         lateness = int(rcols["lateness_points"][i])
         parts = [f"lateness {lateness} ({tenths_text(max(row['days_late_incl_open_t'], 0))} "
@@ -305,6 +322,38 @@ def _profiles(report: Report) -> list[Profile]:
             raw=row | {"spend_norm_scaled": _scaled(row["spend_norm"], rp.trend_days,
                                                     row["norm_days"])}))
     return out
+
+
+def _broken_promises(report: Report) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """(client, cur) -> its broken promises as (promise date, 'promise of 2024-06-01 to pay
+    I1 by 2024-06-10 (contacts.csv:2): I1 paid on 2024-06-11'), in contact order."""
+    pr = report.promises
+    out: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    if len(pr) == 0:
+        return out
+    c = report.ledger.contacts
+    raw = report.ledger.sources.get("contacts")
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    s = report.settled
+    settled_on = dict(zip(s["inv"].tolist(), s["settlement_date"].tolist(), strict=True))
+    for client, cur, until, k, inv in zip(
+            pr["client"].tolist(), pr["cur"].tolist(), pr["promise_date"].tolist(),
+            pr["contact"].tolist(), pr["inv"].tolist(), strict=True):
+        named = int(c["inv"].iat[k]) >= 0
+        where = (f"{raw.path.name}:{raw.lines.line(int(c['row'].iat[k]))}" if raw is not None
+                 else "contacts.csv")
+        what = str(inv_ids[inv]) if named else "every invoice due"
+        paid = int(settled_on.get(inv, NOT_SETTLED))
+        after = (f"paid on {_iso(paid)}" if paid != NOT_SETTLED
+                 else f"still open on {report.as_of.isoformat()}")
+        out.setdefault((int(client), int(cur)), []).append((int(until), (
+            f"promise of {_iso(int(c['date'].iat[k]))} to pay {what} by {_iso(until)} "
+            f"({where}): {inv_ids[inv]} {after}")))
+    return out
+
+
+def _iso(day: int) -> str:
+    return from_day(int(day)).isoformat()
 
 
 def _gap(days: int, count: int) -> str:
