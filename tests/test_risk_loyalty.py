@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from arreport.pipeline import Report, compute, load_inputs
+from arreport.policy.load import load_policies
 from arreport.render.csvfiles import csv_text
+from arreport.report.policies_view import build_policies_view
 from arreport.report.profile import profiles
 from arreport.report.profile_tables import risk_csv_table, signals_csv_table, tiers_csv_table
 from arreport.report.tables import actions_csv_table
-from conftest import DEFAULT_POLICIES
+from conftest import DEFAULT_POLICIES, SHIPPED_POLICIES
 
 TmpLedger = Callable[..., Path]
 TmpPolicies = Callable[..., Path]
@@ -359,6 +361,41 @@ def test_what_it_takes_to_reach_a_tier_is_on_the_statement(
     ledger = tmp_ledger(invoices=invoices, payments=payments)
     p = profiles(report_of(ledger))[0]
     assert p.tier == "" and p.keep_text == text
+
+
+# --- the policies page --------------------------------------------------------------------------
+
+def _risk_rules(policies: Path) -> dict[str, str]:
+    """The first words of each risk rule on the policies page -> the source it cites."""
+    pol, diags = load_policies(policies)
+    assert pol is not None, diags
+    section = next(s for s in build_policies_view(pol) if s.title == "Early-warning signals "
+                   "and risk")
+    return {" ".join(r.text.split()[:2]): r.source for r in section.rules}
+
+
+def test_the_policies_page_cites_each_risk_rule_on_its_own_line() -> None:
+    rules = _risk_rules(SHIPPED_POLICIES)
+    text = (SHIPPED_POLICIES / "risk.yaml").read_text(encoding="utf-8").splitlines()
+
+    def line_of(key: str) -> str:
+        return f"risk.yaml:{next(i for i, t in enumerate(text, 1) if key in t)}"
+
+    assert rules["Payment behaviour"] == line_of("behaviour:")
+    assert rules["A payment"] == line_of("rounded_down:") == "risk.yaml:5"
+    assert rules["Early warning:"] == line_of("early_warning:") == "risk.yaml:23"
+    assert rules["Bad-debt candidates:"] == line_of("bad_debt:") == "risk.yaml:24"
+    assert rules["'near_credit_limit' (+20"] == line_of("id: near_credit_limit")
+
+
+def test_a_risk_rule_the_file_does_not_write_is_cited_as_the_default(
+        tmp_policies: TmpPolicies) -> None:
+    rules = _risk_rules(with_risk(tmp_policies, """behaviour: {window_days: 200}
+bad_debt: {min_days_past_due: 120}
+"""))
+    assert (rules["Payment behaviour"], rules["A payment"], rules["Early warning:"],
+            rules["Bad-debt candidates:"]) == \
+        ("risk.yaml:1", "risk.yaml (default)", "risk.yaml (default)", "risk.yaml:2")
 
 
 # --- risk.yaml errors --------------------------------------------------------------------------
