@@ -16,7 +16,7 @@ from arreport.report.policies_view import build_policies_view
 from arreport.report.profile import profiles
 from arreport.report.profile_tables import risk_csv_table, signals_csv_table, tiers_csv_table
 from arreport.report.tables import actions_csv_table
-from conftest import DEFAULT_POLICIES, SHIPPED_POLICIES
+from conftest import DEFAULT_POLICIES, SHIPPED_POLICIES, run_arreport
 
 TmpLedger = Callable[..., Path]
 TmpPolicies = Callable[..., Path]
@@ -253,6 +253,36 @@ tiers:
         'C1,USD,medium,36,16,20,near_limit,false,"risk.yaml:8 medium: 31.0 days late on '
         'average (open overdue invoices included) ≤ 45; score 36 = lateness 16 (31.0 days × '
         '0.5, at most 40) + near_limit 20"']
+
+
+def test_a_client_without_a_lateness_figure_is_not_said_to_be_0_days_late(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    # one open invoice, not yet due, nothing paid: no days-late figure (blank in
+    # behaviour.csv); the reason says so instead of "0.0 days late", and is banded as 0
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-06-20,2024-07-20,100.00
+    """)
+    policies = with_risk(tmp_policies, """signals: []
+tiers:
+  bands:
+    - {name: low, upto: 15}
+    - {name: high}
+""")
+    report = report_of(ledger, policies=policies)
+    p = profiles(report)[0]
+    assert (p.days_late_incl_open, p.avg_days_late) == ("", "")
+    reason = ("risk.yaml:4 low: no days-late figure (no invoice settled in the last 365 days "
+              "and none open past due), banded as 0 ≤ 15; score 0 = lateness 0 (no days-late "
+              "figure)")
+    assert p.risk_reason == reason
+    assert csv_rows(risk_csv_table(report)) == [f'C1,USD,low,0,0,0,,false,"{reason}"']
+    done = run_arreport("explain", "C1", "--ledger", ledger, "--policies", policies,
+                        "--as-of", A.isoformat(), cwd=ledger)
+    assert done.returncode == 0, done.stderr
+    assert "0.0 days" not in done.stdout and f"risk low, score 0: {reason}" in done.stdout
+    assert ("payment behaviour in USD: 0 invoice(s) paid in the window, no days-late figure, "
+            "0 partial payment(s)") in done.stdout
 
 
 @pytest.mark.parametrize(("days_late", "tier"), [(15, "low"), (16, "medium"), (45, "medium"),

@@ -237,12 +237,19 @@ def _profiles(report: Report) -> list[Profile]:
                     f"{signal_text(sig, value, row, cur, broken.get((c, int(cols['cur'][i]))))}"))
         band = bands[int(rcols["tier"][i])]
         lateness = int(rcols["lateness_points"][i])
-        parts = [f"lateness {lateness} ({tenths_text(max(row['days_late_incl_open_t'], 0))} "
-                 f"days × {rp.points_per_day_late}, at most {rp.max_lateness_points})"]
+        days_t = row["days_late_incl_open_t"]
+        if days_t == NO_FIGURE:
+            # nothing settled in the window and nothing open past due: no average to show
+            parts = [f"lateness {lateness} (no days-late figure)"]
+            days_text = (f"no days-late figure (no invoice settled in the last "
+                         f"{rp.window_days} days and none open past due), banded as 0")
+        else:
+            parts = [f"lateness {lateness} ({tenths_text(days_t)} days × "
+                     f"{rp.points_per_day_late}, at most {rp.max_lateness_points})"]
+            days_text = (f"{tenths_text(days_t)} days late on average (open overdue invoices "
+                         "included)")
         parts += [f"{s.id} {s.weight}" for s in sig_lines]
-        figure = (f"{tenths_text(max(row['days_late_incl_open_t'], 0))} days late on average "
-                  "(open overdue invoices included)" if rp.tiers_by == "days_late"
-                  else f"score {rcols['score'][i]}")
+        figure = days_text if rp.tiers_by == "days_late" else f"score {rcols['score'][i]}"
         bound = f"≤ {band.upto}" if band.upto is not None else \
             f"> {bands[-2].upto}" if len(bands) > 1 else ""
         risk_reason = (f"{band.source} {band.name}: {figure} {bound}; score "
