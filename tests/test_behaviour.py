@@ -231,6 +231,53 @@ def test_a_payment_taking_the_early_payment_discount_is_not_partial(
         ("1", "0", "1.0000")
 
 
+DEPOSIT_TERMS = (DEFAULT_POLICIES / "terms.yaml").read_text(encoding="utf-8").replace(
+    "\nterms:\n", "\nterms:\n  dep30: {net_days: 30, deposit: {percent: 30}}\n")
+
+
+def test_paying_each_deposit_line_in_full_is_not_partial(
+        tmp_ledger: TmpLedger, tmp_policies: Callable[..., Path]) -> None:
+    # 30% deposit due at issue, the balance 30 days later: each payment pays one due line in
+    # full on its due date, so none left part of a due line open
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,amount,terms
+        D1,C1,2024-05-01,1000.00,dep30
+        D2,C1,2024-05-10,1000.00,dep30
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-05-01,300.00,D1
+        P2,C1,2024-05-10,300.00,D2
+        P3,C1,2024-05-31,700.00,D1
+        P4,C1,2024-06-09,700.00,D2
+    """)
+    report = report_of(ledger, policies=tmp_policies(terms=DEPOSIT_TERMS))
+    assert {p: f[0] for p, f in payment_flags(report).items()} == \
+        {"P1": False, "P2": False, "P3": False, "P4": False}
+    row = behaviour_rows(report)["C1", "USD"]
+    assert (row["invoices_paid"], row["on_time_share"], row["partial_payments"]) == \
+        ("2", "1.0000", "0")
+    assert not report.risk.filter(like="fired_").to_numpy().any()  # repeat_partial too
+
+
+def test_paying_a_deposit_line_short_is_partial(
+        tmp_ledger: TmpLedger, tmp_policies: Callable[..., Path]) -> None:
+    # 250.00 of the 300.00 deposit: part of the deposit line is left open (partial); the
+    # next payment ends inside the balance line (partial); the last ends the invoice
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,amount,terms
+        D1,C1,2024-05-01,1000.00,dep30
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-05-01,250.00,D1
+        P2,C1,2024-05-31,650.00,D1
+        P3,C1,2024-06-05,100.00,D1
+    """)
+    report = report_of(ledger, policies=tmp_policies(terms=DEPOSIT_TERMS))
+    assert {p: f[0] for p, f in payment_flags(report).items()} == \
+        {"P1": True, "P2": True, "P3": False}
+    assert behaviour_rows(report)["C1", "USD"]["partial_payments"] == "2"
+
+
 def test_a_discount_not_taken_by_its_deadline_is_missed(tmp_ledger: TmpLedger) -> None:
     ledger = tmp_ledger(invoices="""
         invoice_id,client_id,issue_date,amount,terms

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 
 from arreport.pipeline import Report, compute, load_inputs
+from arreport.policy.load import load_policies
 from arreport.render.csvfiles import csv_text
+from arreport.report.policies_view import build_policies_view
 from arreport.report.profile import profiles
 from arreport.report.profile_tables import risk_csv_table, signals_csv_table, tiers_csv_table
 from arreport.report.tables import actions_csv_table
-from conftest import DEFAULT_POLICIES
+from conftest import DEFAULT_POLICIES, SHIPPED_POLICIES, run_arreport
 
 TmpLedger = Callable[..., Path]
 TmpPolicies = Callable[..., Path]
@@ -104,8 +106,9 @@ def test_credit_limit_usage_above_90_percent(tmp_ledger: TmpLedger,
             C1,Client One,1000.00
         """)
         rows = csv_rows(signals_csv_table(report_of(ledger, policies=policies)))
-        assert rows == (["C1,USD,near_limit,20,risk.yaml:2 near_limit: credit limit 90.0% used "
-                         "(more than 90% fires)"] if fired else [])
+        # 900.01 of 1000.00 is 90.001%: shown with the decimals that tell it from 90%
+        assert rows == (['C1,USD,near_limit,20,"risk.yaml:2 near_limit: open $900.01 of credit '
+                         'limit $1,000.00 = 90.001% > 90%"'] if fired else [])
 
 
 def test_a_broken_promise_to_pay(tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
@@ -131,7 +134,18 @@ def test_a_broken_promise_to_pay(tmp_ledger: TmpLedger, tmp_policies: TmpPolicie
     """)
     assert csv_rows(signals_csv_table(report_of(late, policies=policies))) == [
         "C1,USD,broken_promise,25,risk.yaml:2 broken_promise: 1 promise to pay broken in the "
-        "last 30 days"]
+        "last 30 days: promise of 2024-06-01 to pay I1 by 2024-06-10 (contacts.csv:2): I1 paid "
+        "on 2024-06-11"]
+    # a promise naming no invoice covers the client's invoices due by its date; one unpaid
+    whole = tmp_ledger(invoices=invoices, contacts="""
+        date,client_id,channel,invoice_id,step,outcome,promise_date
+        2024-05-20,C1,email,,reminder,,
+        2024-06-01,C1,phone,,call,promise,2024-06-10
+    """)
+    assert csv_rows(signals_csv_table(report_of(whole, policies=policies))) == [
+        "C1,USD,broken_promise,25,risk.yaml:2 broken_promise: 1 promise to pay broken in the "
+        "last 30 days: promise of 2024-06-01 to pay every invoice due by 2024-06-10 "
+        "(contacts.csv:3): I1 still open on 2024-06-30"]
     # still running on A (promise date not passed): not broken
     running = tmp_ledger(invoices=invoices, contacts=contacts)
     assert csv_rows(signals_csv_table(report_of(running, dt.date(2024, 6, 10),
@@ -158,7 +172,59 @@ def test_orders_slowing_needs_a_norm(tmp_ledger: TmpLedger, tmp_policies: TmpPol
     """)
     assert csv_rows(signals_csv_table(report_of(enough, policies=policies))) == [
         "C1,USD,slowing,10,risk.yaml:2 slowing: 0 invoices in the last 90 days against 4 in "
-        "the 275 before: orders down 100.0% (more than 50% fires)"]
+        "the 275 before: orders down 100.0% > 50%"]
+
+
+@pytest.mark.parametrize(("recent", "fired"), [("100.00", False), ("99.99", True)])
+def test_spend_drop_is_compared_exactly(recent: str, fired: bool, tmp_ledger: TmpLedger,
+                                        tmp_policies: TmpPolicies) -> None:
+    # norm: 400.00 over the 180 days before the last 90, i.e. 200.00 per 90 days. 100.00 is
+    # a fall of exactly 50% (not more); 99.99 is 50.005%, shown as 50.0% when rounded to
+    # tenths but more than 50%: it fires and its reason shows the figure that decided
+    policies = with_risk(tmp_policies, """behaviour: {window_days: 270}
+signals:
+  - {id: spend_falling, when: spend_drop, above_percent: 50, min_orders: 4, weight: 7}
+""")
+    ledger = tmp_ledger(invoices=f"""
+        invoice_id,client_id,issue_date,amount
+        N1,C1,2023-11-01,100.00
+        N2,C1,2023-12-01,100.00
+        N3,C1,2024-01-01,100.00
+        N4,C1,2024-02-01,100.00
+        R1,C1,2024-05-01,{recent}
+    """)
+    report = report_of(ledger, policies=policies)
+    assert csv_rows(signals_csv_table(report)) == ([
+        "C1,USD,spend_falling,7,risk.yaml:3 spend_falling: spend $99.99 in the last 90 days "
+        "against $400.00 in the 180 before: down 50.01% > 50%"] if fired else [])
+    assert profiles(report)[0].spend_change == "-50.0"
+
+
+def test_lateness_trend_is_the_exact_difference_of_the_averages(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    # prior (01-02, 04-01]: 7 invoices, two of them 1 day late: 2/7 = 0.2857 (0.3);
+    # recent (04-01, 06-30]: 3 invoices 10, 10 and 11 days late: 31/3 = 10.333 (10.3).
+    # The rounded averages differ by 10.0, the exact ones by 10.048 > 10: it fires
+    policies = with_risk(tmp_policies, """signals:
+  - {id: worse, when: lateness_trend, above_days: 10, weight: 30}
+""")
+    invoices, payments = [], []
+    for k, late in enumerate([1, 1, 0, 0, 0, 0, 0]):
+        due = dt.date(2024, 2, 1) + dt.timedelta(days=k)
+        invoices.append(f"P{k},C1,{due - dt.timedelta(days=30)},{due},10.00")
+        payments.append(f"PP{k},C1,{due + dt.timedelta(days=late)},10.00,P{k}")
+    for k, late in enumerate([10, 10, 11]):
+        due = dt.date(2024, 5, 1) + dt.timedelta(days=k)
+        invoices.append(f"R{k},C1,{due - dt.timedelta(days=30)},{due},10.00")
+        payments.append(f"RP{k},C1,{due + dt.timedelta(days=late)},10.00,R{k}")
+    ledger = tmp_ledger(
+        invoices="invoice_id,client_id,issue_date,due_date,amount\n" + "\n".join(invoices),
+        payments="payment_id,client_id,date,amount,invoice_id\n" + "\n".join(payments))
+    report = report_of(ledger, policies=policies)
+    assert csv_rows(signals_csv_table(report)) == [
+        "C1,USD,worse,30,risk.yaml:2 worse: average days late 10.3 in the last 90 days vs 0.3 "
+        "in the 90 before: +10.05 > 10"]
+    assert profiles(report)[0].lateness_trend == "10.0"  # 10.048, rounded once
 
 
 # --- score and tiers ---------------------------------------------------------------------------
@@ -187,6 +253,36 @@ tiers:
         'C1,USD,medium,36,16,20,near_limit,false,"risk.yaml:8 medium: 31.0 days late on '
         'average (open overdue invoices included) ≤ 45; score 36 = lateness 16 (31.0 days × '
         '0.5, at most 40) + near_limit 20"']
+
+
+def test_a_client_without_a_lateness_figure_is_not_said_to_be_0_days_late(
+        tmp_ledger: TmpLedger, tmp_policies: TmpPolicies) -> None:
+    # one open invoice, not yet due, nothing paid: no days-late figure (blank in
+    # behaviour.csv); the reason says so instead of "0.0 days late", and is banded as 0
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-06-20,2024-07-20,100.00
+    """)
+    policies = with_risk(tmp_policies, """signals: []
+tiers:
+  bands:
+    - {name: low, upto: 15}
+    - {name: high}
+""")
+    report = report_of(ledger, policies=policies)
+    p = profiles(report)[0]
+    assert (p.days_late_incl_open, p.avg_days_late) == ("", "")
+    reason = ("risk.yaml:4 low: no days-late figure (no invoice settled in the last 365 days "
+              "and none open past due), banded as 0 ≤ 15; score 0 = lateness 0 (no days-late "
+              "figure)")
+    assert p.risk_reason == reason
+    assert csv_rows(risk_csv_table(report)) == [f'C1,USD,low,0,0,0,,false,"{reason}"']
+    done = run_arreport("explain", "C1", "--ledger", ledger, "--policies", policies,
+                        "--as-of", A.isoformat(), cwd=ledger)
+    assert done.returncode == 0, done.stderr
+    assert "0.0 days" not in done.stdout and f"risk low, score 0: {reason}" in done.stdout
+    assert ("payment behaviour in USD: 0 invoice(s) paid in the window, no days-late figure, "
+            "0 partial payment(s)") in done.stdout
 
 
 @pytest.mark.parametrize(("days_late", "tier"), [(15, "low"), (16, "medium"), (45, "medium"),
@@ -276,13 +372,60 @@ def test_demotion_when_a_late_payment_drops_the_share(tmp_ledger: TmpLedger) -> 
     assert row.startswith("C1,USD,silver,gold,demotion,7,0.8571,6,1.0000,1% off the next ")
 
 
-def test_what_it_takes_to_reach_a_tier_is_on_the_statement(tmp_ledger: TmpLedger) -> None:
-    invoices, payments = _paid_on_time(3, dt.date(2024, 5, 1))
+@pytest.mark.parametrize(("n", "late", "text"), [
+    # 3 of 3 on time: one more gives 4 of 4 (100%), which meets silver (85%, 4) as well as
+    # bronze (75%, 4): the client would hold silver
+    (3, 0, "Pay your next invoice on time to reach silver: 1% off the next invoices."),
+    # 2 of 2: two more give 4 of 4, silver again (not the lowest tier that needs two)
+    (2, 0, "Pay your next 2 invoices on time to reach silver: 1% off the next invoices."),
+    # 2 of 3 on time: one more gives 3 of 4 = 75%, bronze only (silver needs 85%)
+    (2, 1, "Pay your next invoice on time to reach bronze: 15 more days to pay the next "
+           "invoices."),
+])
+def test_what_it_takes_to_reach_a_tier_is_on_the_statement(
+        n: int, late: int, text: str, tmp_ledger: TmpLedger) -> None:
+    invoices, payments = _paid_on_time(n, dt.date(2024, 5, 1))
+    invoices += "".join(f"        L{k},C1,2024-03-0{k + 1},2024-04-0{k + 1},10.00\n"
+                        for k in range(late))
+    payments += "".join(f"        PL{k},C1,2024-04-2{k},10.00,L{k}\n" for k in range(late))
     ledger = tmp_ledger(invoices=invoices, payments=payments)
     p = profiles(report_of(ledger))[0]
-    # bronze needs 4 invoices, 75%: one more on time reaches bronze (the lowest tier)
-    assert p.tier == "" and p.keep_text == \
-        "Pay your next invoice on time to reach bronze: 15 more days to pay the next invoices."
+    assert p.tier == "" and p.keep_text == text
+
+
+# --- the policies page --------------------------------------------------------------------------
+
+def _risk_rules(policies: Path) -> dict[str, str]:
+    """The first words of each risk rule on the policies page -> the source it cites."""
+    pol, diags = load_policies(policies)
+    assert pol is not None, diags
+    section = next(s for s in build_policies_view(pol) if s.title == "Early-warning signals "
+                   "and risk")
+    return {" ".join(r.text.split()[:2]): r.source for r in section.rules}
+
+
+def test_the_policies_page_cites_each_risk_rule_on_its_own_line() -> None:
+    rules = _risk_rules(SHIPPED_POLICIES)
+    text = (SHIPPED_POLICIES / "risk.yaml").read_text(encoding="utf-8").splitlines()
+
+    def line_of(key: str) -> str:
+        return f"risk.yaml:{next(i for i, t in enumerate(text, 1) if key in t)}"
+
+    assert rules["Payment behaviour"] == line_of("behaviour:")
+    assert rules["A payment"] == line_of("rounded_down:") == "risk.yaml:5"
+    assert rules["Early warning:"] == line_of("early_warning:") == "risk.yaml:23"
+    assert rules["Bad-debt candidates:"] == line_of("bad_debt:") == "risk.yaml:24"
+    assert rules["'near_credit_limit' (+20"] == line_of("id: near_credit_limit")
+
+
+def test_a_risk_rule_the_file_does_not_write_is_cited_as_the_default(
+        tmp_policies: TmpPolicies) -> None:
+    rules = _risk_rules(with_risk(tmp_policies, """behaviour: {window_days: 200}
+bad_debt: {min_days_past_due: 120}
+"""))
+    assert (rules["Payment behaviour"], rules["A payment"], rules["Early warning:"],
+            rules["Bad-debt candidates:"]) == \
+        ("risk.yaml:1", "risk.yaml (default)", "risk.yaml (default)", "risk.yaml:2")
 
 
 # --- risk.yaml errors --------------------------------------------------------------------------

@@ -43,7 +43,8 @@ def behaviour(settled: pd.DataFrame, facts: pd.DataFrame, discounts: pd.DataFram
     client, cur, invoices_paid, paid_amount, avg_days_to_pay_t, median_days_to_pay_t,
     avg_days_late_t, weighted_days_late_t, on_time, late, partial_payments,
     rounded_down_payments, discounts_taken, discounts_missed, recent_paid, lateness_recent_t,
-    prior_paid, lateness_prior_t, lateness_trend_t, orders_recent, orders_norm, norm_days,
+    late_days_recent, prior_paid, lateness_prior_t, late_days_prior, lateness_trend_t (the
+    exact difference, rounded once), lateness_trend_known, orders_recent, orders_norm, norm_days,
     spend_recent, spend_norm, order_drop_t (tenths of a percent, negative when orders rose),
     spend_drop_t, open_overdue, days_late_incl_open_t, max_days_past_due, last_invoice.
     """
@@ -109,14 +110,18 @@ def behaviour(settled: pd.DataFrame, facts: pd.DataFrame, discounts: pd.DataFram
     prior = is_settled & (day > as_of - 2 * trend_days) & (day <= as_of - trend_days)
     n_recent = per_key(np.ones(len(key), np.int64), recent)
     n_prior = per_key(np.ones(len(key), np.int64), prior)
-    late_recent = tenths(per_key(late_days, recent), n_recent)
-    late_prior = tenths(per_key(late_days, prior), n_prior)
+    sum_recent = per_key(late_days, recent)
+    sum_prior = per_key(late_days, prior)
     out["recent_paid"] = n_recent[keys]
-    out["lateness_recent_t"] = late_recent[keys]
+    out["lateness_recent_t"] = tenths(sum_recent, n_recent)[keys]
+    out["late_days_recent"] = sum_recent[keys]
     out["prior_paid"] = n_prior[keys]
-    out["lateness_prior_t"] = late_prior[keys]
+    out["lateness_prior_t"] = tenths(sum_prior, n_prior)[keys]
+    out["late_days_prior"] = sum_prior[keys]
     both = (n_recent > 0) & (n_prior > 0)
-    out["lateness_trend_t"] = np.where(both, late_recent - late_prior, 0)[keys]
+    # the exact difference of the two averages, rounded once (half away from zero)
+    diff_num, diff_den = trend_fraction(sum_recent, n_recent, sum_prior, n_prior)
+    out["lateness_trend_t"] = np.where(both, signed_tenths(diff_num, diff_den), 0)[keys]
     out["lateness_trend_known"] = both[keys]
 
     # orders and spend: the last trend_days against the rest of the window, scaled
@@ -153,6 +158,34 @@ def behaviour(settled: pd.DataFrame, facts: pd.DataFrame, discounts: pd.DataFram
     return out
 
 
+def trend_fraction(sum_recent: np.ndarray, n_recent: np.ndarray, sum_prior: np.ndarray,
+                   n_prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sum_recent/n_recent − sum_prior/n_prior as an exact fraction (num, den > 0)."""
+    n_recent = np.asarray(n_recent, dtype=np.int64)
+    n_prior = np.asarray(n_prior, dtype=np.int64)
+    num = (np.asarray(sum_recent, dtype=np.int64) * n_prior
+           - np.asarray(sum_prior, dtype=np.int64) * n_recent)
+    return num, np.maximum(n_recent * n_prior, 1)
+
+
+def signed_tenths(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den in tenths (den > 0), rounded half away from zero."""
+    num = np.asarray(num, dtype=np.int64)
+    den = np.asarray(den, dtype=np.int64)
+    mag = (20 * np.abs(num) + den) // (2 * den)
+    return np.where(num < 0, -mag, mag)
+
+
+def drop_fraction(recent: np.ndarray, norm: np.ndarray, recent_days: int, norm_days: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """How far the recent rate fell below the norm's rate, as an exact fraction of the norm's
+    rate (num, den; den 0 when there is no norm): 1 − (recent/recent_days)/(norm/norm_days)."""
+    recent = np.asarray(recent, dtype=np.int64)
+    norm = np.asarray(norm, dtype=np.int64)
+    den = np.where(norm_days > 0, norm * recent_days, 0)
+    return den - recent * norm_days, den
+
+
 def _median_tenths(key: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarray:
     """The median of each key's values in tenths (exact: a median of integers is k or k.5)."""
     out = np.full(n_keys, NO_FIGURE, dtype=np.int64)
@@ -171,13 +204,10 @@ def _median_tenths(key: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarr
 def _drop_tenths(recent: np.ndarray, norm: np.ndarray, recent_days: int, norm_days: int
                  ) -> np.ndarray:
     """How far the recent rate fell below the norm's rate, in tenths of a percent (negative
-    when it rose); 0 when there is no norm."""
-    recent = np.asarray(recent, dtype=np.int64)
-    norm = np.asarray(norm, dtype=np.int64)
-    den = norm * recent_days
-    safe = np.maximum(den, 1)
-    ratio_t = (2000 * recent * norm_days + safe) // (2 * safe)  # recent/norm × 1000, half-up
-    return np.where((den > 0) & (norm_days > 0), 1000 - ratio_t, 0)
+    when it rose), the exact fraction rounded once, half away from zero; 0 when there is no
+    norm. For display: the signals compare drop_fraction exactly."""
+    num, den = drop_fraction(recent, norm, recent_days, norm_days)
+    return np.where(den > 0, signed_tenths(100 * num, np.maximum(den, 1)), 0)
 
 
 def seasonality(settled: pd.DataFrame, n_currencies: int) -> pd.DataFrame:

@@ -8,6 +8,8 @@ window: at least `min_invoices` invoices paid in the window and at least
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -28,10 +30,33 @@ def loyalty_tiers(beh: pd.DataFrame, loyalty: Loyalty) -> np.ndarray:
     """Per behaviour row: the index of the tier held (NO_TIER when none)."""
     paid = beh["invoices_paid"].to_numpy().astype(np.int64)
     on_time = beh["on_time"].to_numpy().astype(np.int64)
-    tier = np.full(len(beh), NO_TIER, dtype=np.int64)
-    for i in range(len(loyalty.tiers) - 1, -1, -1):  # the best tier met wins
-        tier = np.where(_meets(loyalty.tiers[i], paid, on_time), i, tier)
+    return tier_held(loyalty.tiers, paid, on_time)
+
+
+def tier_held(tiers: Sequence[LoyaltyTier], paid: np.ndarray,
+              on_time: np.ndarray) -> np.ndarray:
+    """The index of the best tier whose thresholds `paid` and `on_time` meet, or NO_TIER."""
+    tier = np.full(len(paid), NO_TIER, dtype=np.int64)
+    for i in range(len(tiers) - 1, -1, -1):  # the best tier met wins
+        tier = np.where(_meets(tiers[i], paid, on_time), i, tier)
     return tier
+
+
+def tier_within_reach(tiers: Sequence[LoyaltyTier], paid: np.ndarray,
+                      on_time: np.ndarray, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """For rows holding no tier: the fewest invoices paid on time that reach some tier, and
+    the tier they would then hold (the best one met with those invoices added, which may be
+    better than the tier that needed them). A tier counts as within reach when it needs at
+    most max(`reach`, its `min_invoices`). (0, NO_TIER) where no tier is within reach."""
+    paid = np.asarray(paid, dtype=np.int64)
+    on_time = np.asarray(on_time, dtype=np.int64)
+    need = np.zeros(len(paid), dtype=np.int64)
+    for t in tiers:
+        n = on_time_needed(t, paid, on_time)
+        ok = (n > 0) & (n <= max(reach, t.min_invoices))
+        need = np.where(ok & ((need == 0) | (n < need)), n, need)
+    held = tier_held(tiers, paid + need, on_time + need)
+    return need, np.where(need > 0, held, NO_TIER)
 
 
 def on_time_needed(tier: LoyaltyTier, paid: np.ndarray, on_time: np.ndarray) -> np.ndarray:

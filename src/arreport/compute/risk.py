@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..ledger.dates import NO_DATE
 from ..policy.model import RiskPolicy, Signal
-from .behaviour import NO_FIGURE
+from .behaviour import NO_FIGURE, drop_fraction, trend_fraction
 from .groups import sum_by
 
 
@@ -71,7 +71,8 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
     tenths of a percent for drops and credit-limit usage), `lateness_points`, `signal_points`,
     `score` (0-100), `tier` (band index), `tier_value` (the figure banded: tenths of a day or
     score points), `warning` (some signal fired and the oldest open item is at most
-    early_warning_days past due).
+    early_warning_days past due), `credit_balance` and `credit_limit` (the open balance on
+    A and the client's credit limit in this currency, -1 when none).
     """
     ncur = max(n_currencies, 1)
     out = beh[["client", "cur"]].copy()
@@ -82,7 +83,7 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
     signal_points = np.zeros(len(beh), dtype=np.int64)
     for i, sig in enumerate(policy.signals):
         fired, value = _signal(sig, beh, facts, promises, clients, balance, key, n_keys,
-                               ncur, as_of)
+                               ncur, as_of, policy.trend_days)
         out[f"fired_{i}"] = fired
         out[f"value_{i}"] = value
         signal_points += np.where(fired, sig.weight, 0)
@@ -109,17 +110,38 @@ def risk(beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
         any_fired |= out[f"fired_{i}"].to_numpy()
     max_dpd = beh["max_days_past_due"].to_numpy()
     out["warning"] = any_fired & (max_dpd <= policy.early_warning_days)
+    own, bal, limit = credit_figures(beh, clients, balance, key)
+    out["credit_balance"] = bal
+    out["credit_limit"] = np.where(own, limit, -1)
     return out
+
+
+def credit_figures(beh: pd.DataFrame, clients: pd.DataFrame, balance: np.ndarray,
+                   key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per behaviour row: whether the client has a credit limit in this row's currency, the
+    open balance on A and the limit (minor units; -1 when the client has none)."""
+    client = beh["client"].to_numpy().astype(np.int64)
+    ccur = clients["cur"].to_numpy().astype(np.int64)[client]
+    limit = clients["credit_limit"].fillna(-1).to_numpy(dtype=np.int64)[client]
+    own = (beh["cur"].to_numpy().astype(np.int64) == ccur) & (limit > 0)
+    bal = balance[np.minimum(key, len(balance) - 1)] if len(balance) else \
+        np.zeros(len(beh), np.int64)
+    bal = np.where(key < len(balance), bal, 0)
+    return own, bal, limit
 
 
 def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.DataFrame,
             clients: pd.DataFrame, balance: np.ndarray, key: np.ndarray, n_keys: int,
-            ncur: int, as_of: int) -> tuple[np.ndarray, np.ndarray]:
+            ncur: int, as_of: int, trend_days: int) -> tuple[np.ndarray, np.ndarray]:
     n = len(beh)
     if sig.when == "lateness_trend":
         value = beh["lateness_trend_t"].to_numpy().astype(np.int64)
         known = beh["lateness_trend_known"].to_numpy().astype(bool)
-        return known & (value > 10 * int(sig.above_days or 0)), value
+        # the exact difference of the two averages > above_days
+        t_num, t_den = trend_fraction(
+            beh["late_days_recent"].to_numpy(), beh["recent_paid"].to_numpy(),
+            beh["late_days_prior"].to_numpy(), beh["prior_paid"].to_numpy())
+        return known & (t_num > int(sig.above_days or 0) * t_den), value
     if sig.when in ("partial_payments", "rounded_down_payments"):
         column = "partial" if sig.when == "partial_payments" else "rounded_down"
         f_key = (facts["client"].to_numpy().astype(np.int64) * ncur
@@ -134,15 +156,15 @@ def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.Da
         column = "order_drop_t" if sig.when == "order_frequency_drop" else "spend_drop_t"
         value = beh[column].to_numpy().astype(np.int64)
         enough = beh["orders_norm"].to_numpy() >= int(sig.min_orders or 1)
-        num, den = _tenths_of(sig.above_percent or Decimal(0))
-        return enough & (value * den > num), value
+        prefix = "orders" if sig.when == "order_frequency_drop" else "spend"
+        d_num, d_den = drop_fraction(beh[f"{prefix}_recent"].to_numpy(),
+                                     beh[f"{prefix}_norm"].to_numpy(), trend_days,
+                                     int(beh["norm_days"].iat[0]) if n else 0)
+        num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()
+        # fell by more than above_percent of the norm, exactly
+        return enough & (d_den > 0) & (d_num * 100 * den > num * d_den), value
     if sig.when == "credit_limit_usage":
-        client = beh["client"].to_numpy().astype(np.int64)
-        ccur = clients["cur"].to_numpy().astype(np.int64)[client]
-        limit = clients["credit_limit"].fillna(-1).to_numpy(dtype=np.int64)[client]
-        own = (beh["cur"].to_numpy().astype(np.int64) == ccur) & (limit > 0)
-        bal = balance[np.minimum(key, len(balance) - 1)] if len(balance) else np.zeros(n, np.int64)
-        bal = np.where(key < len(balance), bal, 0)
+        own, bal, limit = credit_figures(beh, clients, balance, key)
         safe = np.maximum(limit, 1)
         usage_t = np.where(own, (2000 * bal + safe) // (2 * safe), 0)  # tenths of a percent
         num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .allocation import Allocation
-from .groups import lexsort_with_ids, sum_by
+from .groups import cumsum_before, lexsort_with_ids, sum_by
 
 NOT_SETTLED = np.iinfo(np.int32).max
 
@@ -146,9 +146,11 @@ def payment_facts(alloc: Allocation, invoices: pd.DataFrame, n_currencies: int,
     """Per payment (kind 0) dated on or before A: whether it left part of an invoice open, and
     whether it was rounded down.
 
-    Partial: a referenced payment after which the invoice it names still had some of its
-    amount unpaid by referenced documents; or a pooled payment whose running pool sum ends
-    strictly inside an invoice's share (it paid part of that invoice and stopped).
+    Partial: a payment that stopped part-way through a due line, leaving part of it open: a
+    referenced payment after which the invoice it names still had some of its amount unpaid
+    by referenced documents, unless what referenced documents had paid then ends exactly at
+    the end of one of its due lines (a deposit paid in full is not partial); or a pooled
+    payment whose running pool sum ends strictly inside a due line's share.
     Rounded down: a referenced partial payment equal to the open amount it met cut down to a
     whole multiple of a round unit (RoundedDown). A payment that took an early-payment
     discount is neither.
@@ -174,7 +176,10 @@ def payment_facts(alloc: Allocation, invoices: pd.DataFrame, n_currencies: int,
     took_discount = np.zeros(len(docs), dtype=bool)
     if alloc.discounts is not None and len(alloc.discounts):
         took_discount[alloc.discounts["doc"].to_numpy().astype(np.int64)] = True
-    ref_partial = referenced & (kind == 0) & (amount < owed) & ~took_discount
+    # a referenced payment that ends exactly where one of the invoice's due lines ends (a
+    # deposit paid in full, then the balance) paid what was due: not partial
+    ends_line = _ends_a_line(lines, inv, np.maximum(before, 0) + amount) & referenced
+    ref_partial = referenced & (kind == 0) & (amount < owed) & ~took_discount & ~ends_line
     left_open = np.where(ref_partial, inv, -1)
 
     # pooled payments that stop inside an invoice's share
@@ -228,6 +233,23 @@ def payment_facts(alloc: Allocation, invoices: pd.DataFrame, n_currencies: int,
         "rounded_down": rounded_down[sel],
         "inv": left_open[sel],
     })
+
+
+def _ends_a_line(lines: pd.DataFrame, inv: np.ndarray, paid_through: np.ndarray
+                 ) -> np.ndarray:
+    """Whether `paid_through` (what referenced documents have paid of invoice `inv`) equals
+    the running total of the invoice's due lines, in line order, through one of its lines.
+    Referenced amounts fill an invoice's lines in that order (allocation.allocate)."""
+    if len(lines) == 0 or len(inv) == 0:
+        return np.zeros(len(inv), dtype=bool)
+    l_inv = lines["inv"].to_numpy().astype(np.int64)
+    order = np.lexsort((lines["line"].to_numpy().astype(np.int64), l_inv))
+    l_amount = lines["amount"].to_numpy().astype(np.int64)[order]
+    ends = cumsum_before(l_inv[order], l_amount) + l_amount
+    bounds = pd.MultiIndex.from_arrays([l_inv[order], ends])
+    probe = pd.MultiIndex.from_arrays([np.asarray(inv, dtype=np.int64),
+                                       np.asarray(paid_through, dtype=np.int64)])
+    return np.asarray(probe.isin(bounds), dtype=bool)
 
 
 def _need_of(l_group: np.ndarray, through: np.ndarray, n_groups: int) -> np.ndarray:

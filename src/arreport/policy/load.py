@@ -596,6 +596,13 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
             rd.error(file, ("tiers", "bands", raw_bands[k][0], "name"),
                      f"band '{name}' is defined twice")
     score = spec.get("score") or {}
+
+    def at(*path: str) -> Source:
+        """Where `path` is written; line 0 when its first key is not (a default applies)."""
+        if not present or path[0] not in spec or (len(path) > 1 and path[1] not in beh):
+            return Source(file, 0)
+        return rd.source(file, path)
+
     return RiskPolicy(
         source=rd.source(file, ()) if present else Source(file, 0),
         window_days=int(beh.get("window_days", 365)), trend_days=trend,
@@ -607,7 +614,9 @@ def _risk(rd: _Reader, spec: dict[str, Any]) -> RiskPolicy:
         max_lateness_points=int(score.get("max_lateness_points", 40)),
         tiers_by=tiers.get("by", "days_late"), bands=tuple(bands),
         early_warning_days=int((spec.get("early_warning") or {}).get("max_days_past_due", 30)),
-        bad_debt_days=int((spec.get("bad_debt") or {}).get("min_days_past_due", 90)))
+        bad_debt_days=int((spec.get("bad_debt") or {}).get("min_days_past_due", 90)),
+        behaviour_source=at("behaviour"), rounded_down_source=at("behaviour", "rounded_down"),
+        early_warning_source=at("early_warning"), bad_debt_source=at("bad_debt"))
 
 
 def _money(value: Any) -> PolicyMoney | None:

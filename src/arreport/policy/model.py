@@ -252,6 +252,11 @@ class RiskPolicy:
     bands: tuple[RiskBand, ...] = ()
     early_warning_days: int = 30
     bad_debt_days: int = 90
+    # where each rule is written (line 0: not written, the default applies)
+    behaviour_source: Source = field(default_factory=lambda: Source("risk.yaml", 0))
+    rounded_down_source: Source = field(default_factory=lambda: Source("risk.yaml", 0))
+    early_warning_source: Source = field(default_factory=lambda: Source("risk.yaml", 0))
+    bad_debt_source: Source = field(default_factory=lambda: Source("risk.yaml", 0))
 
 
 @dataclass(frozen=True)

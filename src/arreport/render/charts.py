@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -114,6 +114,36 @@ def _polyline(run: Sequence[tuple[Fraction, Fraction]], colour: str, stroke: str
             f'stroke-width="{stroke}" stroke-linejoin="round" stroke-linecap="round"/>')
 
 
+LABEL_GAP = 10  # px between two x labels, at least
+
+
+def _x_labels(labels: Sequence[str], x_at: Callable[[int], Fraction], plot_w: int
+              ) -> list[tuple[int, str]]:
+    """The x labels to draw, left to right, as (index, text-anchor): every k-th counted back
+    from the last (k from the widest label and the room), the last always, ending at its
+    point so it stays inside the picture; then, walking leftwards, any label whose estimated
+    extent would come within LABEL_GAP of the label drawn to its right is left out (the
+    end-anchored last label takes more room to its left than a centred one)."""
+    n = len(labels)
+    widest = max(len(label) for label in labels) * CHAR_WIDTH + LABEL_GAP
+    room = max(1, math.floor(Fraction(plot_w) / widest))
+    every = max(1, math.ceil(Fraction(n, room)))
+    shown: list[tuple[int, str]] = []
+    left_edge: Fraction | None = None  # of the label drawn to the right
+    for i in range(n - 1, -1, -1):
+        if (n - 1 - i) % every:
+            continue
+        width = len(labels[i]) * CHAR_WIDTH
+        anchor = "end" if i == n - 1 and n > 1 else "middle"
+        x = x_at(i)
+        lo, hi = (x - width, x) if anchor == "end" else (x - width / 2, x + width / 2)
+        if left_edge is not None and hi + LABEL_GAP > left_edge:
+            continue
+        shown.append((i, anchor))
+        left_edge = lo
+    return shown[::-1]
+
+
 def line_chart(title: str, labels: list[str], series: list[tuple[str, list[Decimal | int | None]]],
                *, unit: str = "", width: int = 640, height: int = 220) -> str:
     """An inline SVG line chart: title, y gridlines with round ticks, thinned x labels, one
@@ -158,17 +188,10 @@ def line_chart(title: str, labels: list[str], series: list[tuple[str, list[Decim
 
     # x labels, thinned so they do not overlap; the last point (the as-of date) always shown
     if labels:
-        widest = max(len(label) for label in labels) * CHAR_WIDTH + 10
-        room = max(1, math.floor(Fraction(plot_w) / widest))
-        every = max(1, math.ceil(Fraction(len(labels), room)))
         label_y = top + plot_h + 16
-        for i, label in enumerate(labels):
-            if (len(labels) - 1 - i) % every:
-                continue
-            # the last label ends at its point so it stays inside the picture
-            anchor = "end" if i == len(labels) - 1 and len(labels) > 1 else "middle"
+        for i, anchor in _x_labels(labels, x_at, plot_w):
             out.append(f'<text x="{_px(x_at(i))}" y="{label_y}" text-anchor="{anchor}" {FONT} '
-                       f'font-size="11" fill="{MUTED}">{_esc(label)}</text>')
+                       f'font-size="11" fill="{MUTED}">{_esc(labels[i])}</text>')
 
     # series: polylines broken at gaps, then markers with tooltips
     suffix = f" {unit}" if unit else ""

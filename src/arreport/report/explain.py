@@ -431,10 +431,11 @@ def _behaviour_lines(report: Report, client_code: int) -> list[str]:
 
     out = []
     for p in by_client(report).get(client_code, []):
+        late = (f"{p.avg_days_late} days late on average ({p.weighted_days_late or '–'} by "
+                f"amount), {p.on_time_percent} on time" if p.avg_days_late
+                else "no days-late figure")
         out.append(f"  payment behaviour in {p.currency}: {p.invoices_paid} invoice(s) paid in "
-                   f"the window, {p.avg_days_late or '–'} days late on average "
-                   f"({p.weighted_days_late or '–'} by amount), {p.on_time_percent or '–'} on "
-                   f"time, {p.partial_payments} partial payment(s)")
+                   f"the window, {late}, {p.partial_payments} partial payment(s)")
         out.append(f"    risk {p.risk_tier}, score {p.score}: {p.risk_reason}")
         for sig in p.signals:
             out.append(f"    signal +{sig.weight}: {sig.text}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..policy.model import Fee, Ladder, Policies, Step
+from ..policy.model import Fee, Ladder, Policies, Source, Step
 
 CHANNEL_WORDS = {"email": "an email", "letter": "a letter", "phone": "a phone call",
                  "sms": "a text message", "agency": "a referral to the collection agency",
@@ -144,19 +144,24 @@ SIGNAL_WORDS = {
 }
 
 
+def _cite(source: Source) -> str:
+    """`risk.yaml:5`, or `risk.yaml (default)` for a rule the file does not write."""
+    return str(source) if source.line > 0 else f"{source.file} (default)"
+
+
 def _risk_sections(policies: Policies) -> list[Section]:
     rp = policies.risk
-    src = str(rp.source)
     basis = [
         Rule(f"Payment behaviour counts the invoices settled in the last {rp.window_days} days; "
              f"trends compare the last {rp.trend_days} days with the {rp.trend_days} before "
-             "(lateness) and with the rest of the window (orders, spend).", src),
+             "(lateness) and with the rest of the window (orders, spend).",
+             _cite(rp.behaviour_source)),
         Rule("A payment is rounded down when it is the open amount cut to a whole multiple of "
              + ", ".join(str(u) for u in rp.round_units)
-             + f", at most {rp.max_shortfall_percent}% short.", src),
+             + f", at most {rp.max_shortfall_percent}% short.", _cite(rp.rounded_down_source)),
     ]
-    signals = [Rule(f"'{s.id}' (+{s.weight} points): {SIGNAL_WORDS[s.when](s)}.", str(s.source))
-               for s in rp.signals]
+    signals = [Rule(f"'{s.id}' (+{s.weight} points): {SIGNAL_WORDS[s.when](s)}.",
+                    _cite(s.source)) for s in rp.signals]
     unit = "average days late, open overdue invoices included" if rp.tiers_by == "days_late" \
         else "risk score"
     tiers = []
@@ -164,11 +169,12 @@ def _risk_sections(policies: Policies) -> list[Section]:
     for b in rp.bands:
         span = (f"up to {b.upto}" if low is None else f"above {low} up to {b.upto}") \
             if b.upto is not None else f"above {low}"
-        tiers.append(Rule(f"'{b.name}': {span} ({unit}).", str(b.source)))
+        tiers.append(Rule(f"'{b.name}': {span} ({unit}).", _cite(b.source)))
         low = b.upto
     tiers.append(Rule(f"Early warning: a signal fired and the oldest open item is at most "
-                      f"{rp.early_warning_days} days past due. Bad-debt candidates: undisputed "
-                      f"items more than {rp.bad_debt_days} days past due.", src))
+                      f"{rp.early_warning_days} days past due.", _cite(rp.early_warning_source)))
+    tiers.append(Rule(f"Bad-debt candidates: undisputed items more than {rp.bad_debt_days} "
+                      "days past due.", _cite(rp.bad_debt_source)))
     score = (f"The risk score (0-100) adds the weights of the signals that fired to "
              f"{rp.points_per_day_late} points per day of average lateness (at most "
              f"{rp.max_lateness_points}).")

@@ -4,12 +4,14 @@ the statements and data/*.csv. Every figure comes from Report; nothing is comput
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
 from ..compute.behaviour import NO_FIGURE
-from ..compute.loyalty import NO_TIER, on_time_needed, tier_changes
-from ..ledger.dates import iso
+from ..compute.loyalty import NO_TIER, tier_changes, tier_within_reach
+from ..compute.settlement import NOT_SETTLED
+from ..ledger.dates import from_day, iso, to_day
 from ..pipeline import Report
 from ..policy.model import Signal
 from . import format as fmt
@@ -44,36 +46,83 @@ def percent_text(num: int, den: int) -> str:
     return f"{q // 10}.{q % 10}%"
 
 
+def exact_text(num: int, den: int, threshold: Decimal, places: int = 1) -> str:
+    """num / den (den > 0) to `places` decimals, rounded half away from zero, with more
+    decimals (up to 6) while the rounded figure would sit on the other side of `threshold`
+    than the exact one, or on it (50.005 against 50 shows as '50.005', not '50.0'); beyond
+    that it is rounded towards the side where the exact figure lies."""
+    t_num, t_den = threshold.as_integer_ratio()
+
+    def side(a: int, b: int) -> int:  # the sign of a/b − threshold (b > 0)
+        d = a * t_den - t_num * b
+        return (d > 0) - (d < 0)
+
+    exact = side(num, den)
+    sign = "-" if num < 0 else ""
+    for p in range(places, 7):
+        scale = 10**p
+        q = (2 * abs(num) * scale + den) // (2 * den)
+        if side(-q if num < 0 else q, scale) == exact:
+            break
+    else:
+        up = (num * scale + den - 1) // den  # ceiling
+        down = num * scale // den  # floor
+        signed = up if exact > 0 else down
+        sign, q = ("-" if signed < 0 else ""), abs(signed)
+    return f"{sign}{q // scale}.{q % scale:0{p}d}"
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str) -> str:
-    """The figures of one signal: what was measured against its threshold."""
+def signal_text(sig: Signal, value: int, row: dict[str, int], currency: str,
+                promises: list[tuple[int, str]] | None = None) -> str:
+    """The figures of one signal: what was measured against its threshold. `row` holds the
+    behaviour row's figures (and trend_days, as_of, credit_balance, credit_limit);
+    `promises` the row's broken promises as (promise date, description)."""
     if sig.when == "lateness_trend":
+        t_num = (row["late_days_recent"] * row["prior_paid"]
+                 - row["late_days_prior"] * row["recent_paid"])
+        t_den = max(row["recent_paid"] * row["prior_paid"], 1)
+        above = Decimal(sig.above_days or 0)
         return (f"average days late {tenths_text(row['lateness_recent_t'])} in the last "
                 f"{row['trend_days']} days vs {tenths_text(row['lateness_prior_t'])} in the "
-                f"{row['trend_days']} before: {'+' if value >= 0 else ''}{tenths_text(value)} "
-                f"{'>' if value > 10 * (sig.above_days or 0) else '≤'} {sig.above_days}")
+                f"{row['trend_days']} before: {'+' if t_num >= 0 else ''}"
+                f"{exact_text(t_num, t_den, above)} "
+                f"{'>' if t_num > above * t_den else '≤'} {sig.above_days}")
     if sig.when == "partial_payments":
         return (f"{_plural(value, 'partial payment')} in the last {sig.within_days} days "
                 f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
     if sig.when == "rounded_down_payments":
         return (f"{_plural(value, 'rounded-down payment')} in the last {sig.within_days} days "
                 f"{'≥' if value >= (sig.at_least or 1) else '<'} {sig.at_least}")
-    if sig.when == "order_frequency_drop":
-        return (f"{_plural(row['orders_recent'], 'invoice')} in the last {row['trend_days']} "
-                f"days against {row['orders_norm']} in the {row['norm_days']} before: orders "
-                f"down {tenths_text(value)}% (more than {sig.above_percent}% fires)")
-    if sig.when == "spend_drop":
-        return (f"spend {fmt.amount(row['spend_recent'], currency)} in the last "
-                f"{row['trend_days']} days against {fmt.amount(row['spend_norm'], currency)} "
-                f"in the {row['norm_days']} before: down {tenths_text(value)}% "
-                f"(more than {sig.above_percent}% fires)")
+    if sig.when in ("order_frequency_drop", "spend_drop"):
+        prefix = "orders" if sig.when == "order_frequency_drop" else "spend"
+        recent, norm = row[f"{prefix}_recent"], row[f"{prefix}_norm"]
+        # 1 − (recent / trend_days) / (norm / norm_days), exactly
+        d_den = max(norm * row["trend_days"], 1)
+        d_num = d_den - recent * row["norm_days"]
+        above = sig.above_percent or Decimal(0)
+        drop = (f"down {exact_text(100 * d_num, d_den, above)}% "
+                f"{'>' if 100 * d_num > above * d_den else '≤'} {above}%")
+        if prefix == "orders":
+            return (f"{_plural(recent, 'invoice')} in the last {row['trend_days']} "
+                    f"days against {norm} in the {row['norm_days']} before: orders {drop}")
+        return (f"spend {fmt.amount(recent, currency)} in the last "
+                f"{row['trend_days']} days against {fmt.amount(norm, currency)} "
+                f"in the {row['norm_days']} before: {drop}")
     if sig.when == "credit_limit_usage":
-        return f"credit limit {tenths_text(value)}% used (more than {sig.above_percent}% fires)"
+        bal, limit = row["credit_balance"], max(row["credit_limit"], 1)
+        above = sig.above_percent or Decimal(0)
+        return (f"open {fmt.amount(bal, currency)} of credit limit "
+                f"{fmt.amount(limit, currency)} = {exact_text(100 * bal, limit, above)}% "
+                f"{'>' if 100 * bal > above * limit else '≤'} {above}%")
     if sig.when == "broken_promise":
-        return f"{_plural(value, 'promise')} to pay broken in the last {sig.within_days} days"
+        since = row["as_of"] - (sig.within_days or 0)
+        which = [text for day, text in promises or [] if day >= since]
+        return (f"{_plural(value, 'promise')} to pay broken in the last {sig.within_days} "
+                "days" + (": " + "; ".join(which) if which else ""))
     return ""
 
 
@@ -160,8 +209,11 @@ def _profiles(report: Report) -> list[Profile]:
     # what it takes to reach each tier, per row (for the statement)
     paid = loy["invoices_paid"].to_numpy()
     on_time = loy["on_time"].to_numpy()
-    needed = [on_time_needed(t, paid, on_time).tolist() for t in tiers]
+    reach_need, reach_tier = (a.tolist() for a in tier_within_reach(
+        tiers, paid, on_time, STATEMENT_REACH))
     season = _season(report)
+    broken = _broken_promises(report)
+    as_of = int(to_day(report.as_of))
     previous_iso = str(iso(np.array([report.previous_day]))[0])
     out = []
     for i in range(len(beh)):
@@ -169,6 +221,9 @@ def _profiles(report: Report) -> list[Profile]:
         cur = report.currencies[int(cols["cur"][i])]
         row = {k: int(v[i]) for k, v in cols.items() if k != "lateness_trend_known"}
         row["trend_days"] = rp.trend_days
+        row["as_of"] = as_of
+        row["credit_balance"] = int(rcols["credit_balance"][i])
+        row["credit_limit"] = int(rcols["credit_limit"][i])
         row["norm_days"] = int(cols["norm_days"][i])
         n_paid = row["invoices_paid"]
         # signals
@@ -178,15 +233,23 @@ def _profiles(report: Report) -> list[Profile]:
                 value = int(rcols[f"value_{s}"][i])
                 sig_lines.append(SignalLine(
                     sig.id, sig.weight, value,
-                    f"{sig.source} {sig.id}: {signal_text(sig, value, row, cur)}"))
+                    f"{sig.source} {sig.id}: "
+                    f"{signal_text(sig, value, row, cur, broken.get((c, int(cols['cur'][i]))))}"))
         band = bands[int(rcols["tier"][i])]
         lateness = int(rcols["lateness_points"][i])
-        parts = [f"lateness {lateness} ({tenths_text(max(row['days_late_incl_open_t'], 0))} "
-                 f"days × {rp.points_per_day_late}, at most {rp.max_lateness_points})"]
+        days_t = row["days_late_incl_open_t"]
+        if days_t == NO_FIGURE:
+            # nothing settled in the window and nothing open past due: no average to show
+            parts = [f"lateness {lateness} (no days-late figure)"]
+            days_text = (f"no days-late figure (no invoice settled in the last "
+                         f"{rp.window_days} days and none open past due), banded as 0")
+        else:
+            parts = [f"lateness {lateness} ({tenths_text(days_t)} days × "
+                     f"{rp.points_per_day_late}, at most {rp.max_lateness_points})"]
+            days_text = (f"{tenths_text(days_t)} days late on average (open overdue invoices "
+                         "included)")
         parts += [f"{s.id} {s.weight}" for s in sig_lines]
-        figure = (f"{tenths_text(max(row['days_late_incl_open_t'], 0))} days late on average "
-                  "(open overdue invoices included)" if rp.tiers_by == "days_late"
-                  else f"score {rcols['score'][i]}")
+        figure = days_text if rp.tiers_by == "days_late" else f"score {rcols['score'][i]}"
         bound = f"≤ {band.upto}" if band.upto is not None else \
             f"> {bands[-2].upto}" if len(bands) > 1 else ""
         risk_reason = (f"{band.source} {band.name}: {figure} {bound}; score "
@@ -213,14 +276,13 @@ def _profiles(report: Report) -> list[Profile]:
                            f"on time{f' ({share})' if share else ''} in "
                            f"{pol.loyalty.window_days} days")
             keep = ""
-            for k in range(len(tiers) - 1, -1, -1):
-                need = int(needed[k][i])
-                # only a tier within reach is worth a line on the statement
-                if 0 < need <= max(STATEMENT_REACH, tiers[k].min_invoices):
-                    what = "invoice" if need == 1 else _plural(need, "invoice")
-                    keep = (f"Pay your next {what} on time to reach "
-                            f"{tiers[k].name}: {tiers[k].reward(cur)}.")
-                    break
+            # only a tier within reach is worth a line on the statement: the one held after
+            # the fewest invoices paid on time that reach any tier
+            need, k = int(reach_need[i]), int(reach_tier[i])
+            if k != NO_TIER:
+                what = "invoice" if need == 1 else _plural(need, "invoice")
+                keep = (f"Pay your next {what} on time to reach "
+                        f"{tiers[k].name}: {tiers[k].reward(cur)}.")
             if tiers:
                 lowest = tiers[-1]
                 tier_reason += (f"; the lowest tier, {lowest.name} ({lowest.source}), needs "
@@ -267,6 +329,38 @@ def _profiles(report: Report) -> list[Profile]:
             raw=row | {"spend_norm_scaled": _scaled(row["spend_norm"], rp.trend_days,
                                                     row["norm_days"])}))
     return out
+
+
+def _broken_promises(report: Report) -> dict[tuple[int, int], list[tuple[int, str]]]:
+    """(client, cur) -> its broken promises as (promise date, 'promise of 2024-06-01 to pay
+    I1 by 2024-06-10 (contacts.csv:2): I1 paid on 2024-06-11'), in contact order."""
+    pr = report.promises
+    out: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    if len(pr) == 0:
+        return out
+    c = report.ledger.contacts
+    raw = report.ledger.sources.get("contacts")
+    inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
+    s = report.settled
+    settled_on = dict(zip(s["inv"].tolist(), s["settlement_date"].tolist(), strict=True))
+    for client, cur, until, k, inv in zip(
+            pr["client"].tolist(), pr["cur"].tolist(), pr["promise_date"].tolist(),
+            pr["contact"].tolist(), pr["inv"].tolist(), strict=True):
+        named = int(c["inv"].iat[k]) >= 0
+        where = (f"{raw.path.name}:{raw.lines.line(int(c['row'].iat[k]))}" if raw is not None
+                 else "contacts.csv")
+        what = str(inv_ids[inv]) if named else "every invoice due"
+        paid = int(settled_on.get(inv, NOT_SETTLED))
+        after = (f"paid on {_iso(paid)}" if paid != NOT_SETTLED
+                 else f"still open on {report.as_of.isoformat()}")
+        out.setdefault((int(client), int(cur)), []).append((int(until), (
+            f"promise of {_iso(int(c['date'].iat[k]))} to pay {what} by {_iso(until)} "
+            f"({where}): {inv_ids[inv]} {after}")))
+    return out
+
+
+def _iso(day: int) -> str:
+    return from_day(int(day)).isoformat()
 
 
 def _gap(days: int, count: int) -> str:
