@@ -700,3 +700,20 @@ def test_a_due_date_before_the_issue_date_is_a_warning(workdir: Path) -> None:
     assert done.stderr.splitlines()[0] == (
         "ledger/invoices.csv:2: warning: due_date: '2024-01-01' is before the invoice's "
         "issue_date; the invoice ages from this due date; check both dates")
+
+
+def test_the_dashboard_lists_warnings_in_the_runs_order(workdir: Path) -> None:
+    write_ledger(workdir / "ledger", payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-01,40.00,I9
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-02-01,2024-01-01,100.00
+    """)
+    done = build(workdir)
+    assert done.returncode == 0, done.stderr
+    printed = [line.split(": warning: ")[0] for line in done.stderr.splitlines()
+               if ": warning: " in line]
+    assert printed == ["ledger/invoices.csv:2", "ledger/payments.csv:2"]
+    page = (workdir / "site" / "index.html").read_text(encoding="utf-8")
+    assert page.index("ledger/invoices.csv:2") < page.index("ledger/payments.csv:2")

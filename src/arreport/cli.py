@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .diagnostics import Diagnostic, InputError
+from .diagnostics import Diagnostic, InputError, in_order
 
 DEFAULT_LEDGER = "examples/demo"
 DEFAULT_POLICIES = "policies"
@@ -20,7 +20,7 @@ DEFAULT_OUT = "site"
 
 
 def _print_diagnostics(diags: list[Diagnostic]) -> None:
-    for d in sorted(diags, key=lambda d: (d.severity != "error", d.file, d.line or 0)):
+    for d in in_order(diags):
         click.echo(d.format(), err=True)
 
 

@@ -72,3 +72,8 @@ def display_path(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+def in_order(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Errors first, then by file and line: the order of the run's output and the dashboard."""
+    return sorted(diags, key=lambda d: (d.severity != "error", d.file, d.line or 0))

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, in_order
 from ..ledger.dates import to_day
 from ..pipeline import Report
 from . import format as fmt
@@ -280,7 +280,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
     client_views.sort(key=lambda v: v.client_id)
     client_views = _with_profiles(report, client_views)
 
-    warns = [d for d in report.diagnostics if d.severity == "warning"]
+    warns = in_order(d for d in report.diagnostics if d.severity == "warning")
     _ = as_of_day
     return SiteView(
         as_of=fmt.date(report.as_of), as_of_iso=report.as_of.isoformat(),
