@@ -109,7 +109,8 @@ ESCALATION_FILE: dict[str, Any] = {
                            "clients): eu_late_payment = ECB reference rate + 8 points on EUR "
                            "invoices and EUR 40 per invoice; uk_late_payment = Bank of "
                            "England base rate + 8% on GBP invoices and GBP 40/70/100 by debt; "
-                           "rates from rates.yaml"},
+                           "rates from rates.yaml, the row in force on the day an invoice "
+                           "(or due line) fell due applying to its whole delay"},
     }}},
 }
 
