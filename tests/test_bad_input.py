@@ -717,3 +717,15 @@ def test_the_dashboard_lists_warnings_in_the_runs_order(workdir: Path) -> None:
     assert printed == ["ledger/invoices.csv:2", "ledger/payments.csv:2"]
     page = (workdir / "site" / "index.html").read_text(encoding="utf-8")
     assert page.index("ledger/invoices.csv:2") < page.index("ledger/payments.csv:2")
+
+
+def test_a_byte_that_is_not_utf8_is_located_in_a_quoted_file(workdir: Path) -> None:
+    write_bytes(workdir, "invoices.csv",
+                b'"invoice_id","client_id","issue_date","amount","reference","currency"\n'
+                b'"I1","C1","2024-01-01","10.00","Caf\xe9","USD"\n')
+    stderr = build_bad(workdir)
+    assert stderr == [
+        "ledger/invoices.csv:2: error: reference: byte 0xE9 in 'Café' is not UTF-8 text (in "
+        "Windows-1252 it is 'é'); save the file as UTF-8 (CSV UTF-8 in Excel)",
+        "arreport: 1 error(s) in the input; nothing was written",
+    ]

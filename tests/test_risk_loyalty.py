@@ -492,3 +492,42 @@ def test_check_warns_of_a_loyalty_tier_that_can_never_be_held(
     assert ("policies/incentives.yaml:4: warning: loyalty.tiers[1]: tier 'gold' can never be "
             "held: 'silver' (incentives.yaml:3) comes first and asks no more; list tiers best "
             "first, each asking more than the next") in done.stderr.splitlines()  # type: ignore[attr-defined]
+
+
+def test_a_spend_drop_of_a_huge_debtor_is_exact(tmp_ledger: TmpLedger,
+                                                tmp_policies: TmpPolicies) -> None:
+    """Spend of 4 × 2.5 × 10**14 minor units, then nothing: products of money by days pass
+    2**63; the drop is still 100% and fires."""
+    policies = with_risk(tmp_policies, """behaviour: {window_days: 270}
+signals:
+  - {id: spend_falling, when: spend_drop, above_percent: 50, min_orders: 4, weight: 7}
+""")
+    ledger = tmp_ledger(invoices="""
+        invoice_id,client_id,issue_date,amount
+        N1,C1,2023-11-01,2500000000000.00
+        N2,C1,2023-12-01,2500000000000.00
+        N3,C1,2024-01-01,2500000000000.00
+        N4,C1,2024-02-01,2500000000000.00
+    """)
+    report = report_of(ledger, policies=policies)
+    assert profiles(report)[0].spend_change == "-100.0"
+    assert [r.split(",")[2] for r in csv_rows(signals_csv_table(report))] == ["spend_falling"]
+
+
+def test_a_broken_promise_names_the_same_invoice_whatever_the_row_order(
+        tmp_ledger: TmpLedger) -> None:
+    """A promise naming no invoice covers all three; the one named is the earliest due,
+    ties by invoice id, not the first row of invoices.csv."""
+    rows = ["C-3,C1,2024-03-01,2024-04-01,10.00", "A-1,C1,2024-03-01,2024-04-01,10.00",
+            "B-2,C1,2024-03-01,2024-04-01,10.00"]
+    named = []
+    for order in (rows, list(reversed(rows))):
+        ledger = tmp_ledger(invoices="invoice_id,client_id,issue_date,due_date,amount\n"
+                            + "\n".join(order) + "\n", contacts="""
+            date,client_id,channel,invoice_id,step,outcome,promise_date
+            2024-04-10,C1,phone,,,promise,2024-04-20
+        """)
+        report = report_of(ledger)
+        named.append([r for r in csv_rows(signals_csv_table(report)) if "promise" in r])
+    assert named[0] == named[1]
+    assert len(named[0]) == 1 and ": A-1 still open on 2024-06-30" in named[0][0]

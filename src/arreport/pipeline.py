@@ -134,7 +134,8 @@ def compute(ledger: Ledger, policies: Policies, as_of: dt.date,
     facts = payment_facts(alloc, ledger.invoices, ncur, currencies, rounded)
     beh = behaviour(settled, facts, alloc.discounts, discount, deadline, day, rp.window_days,
                     rp.trend_days, ncur)
-    promises = broken_promises(ledger.contacts, settled, day)
+    promises = broken_promises(ledger.contacts, settled, day,
+                               ledger.invoices["invoice_id"].to_numpy(dtype=object))
     g = alloc.groups
     balance = sum_by(g["client"].to_numpy().astype(np.int64) * ncur + g["cur"].to_numpy(),
                      g["open"].to_numpy(), len(ledger.clients) * ncur)

@@ -158,31 +158,43 @@ def behaviour(settled: pd.DataFrame, facts: pd.DataFrame, discounts: pd.DataFram
     return out
 
 
+# The fractions below are per client and currency (a few thousand rows, not per invoice) and
+# their products of money by days can pass 2**63 (a spend of 10**18 minor units): they are
+# held as exact Python integers (object arrays), and only a shown figure becomes int64.
+SHOWN_LIMIT = 10**15  # a shown figure in tenths is clipped to this (a 10**13 % rise)
+
+
+def _exact(values: np.ndarray) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64).astype(object)
+
+
 def trend_fraction(sum_recent: np.ndarray, n_recent: np.ndarray, sum_prior: np.ndarray,
                    n_prior: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """sum_recent/n_recent − sum_prior/n_prior as an exact fraction (num, den > 0)."""
-    n_recent = np.asarray(n_recent, dtype=np.int64)
-    n_prior = np.asarray(n_prior, dtype=np.int64)
-    num = (np.asarray(sum_recent, dtype=np.int64) * n_prior
-           - np.asarray(sum_prior, dtype=np.int64) * n_recent)
+    n_recent = _exact(n_recent)
+    n_prior = _exact(n_prior)
+    num = _exact(sum_recent) * n_prior - _exact(sum_prior) * n_recent
     return num, np.maximum(n_recent * n_prior, 1)
 
 
 def signed_tenths(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den in tenths (den > 0), rounded half away from zero."""
-    num = np.asarray(num, dtype=np.int64)
-    den = np.asarray(den, dtype=np.int64)
+    """num / den in tenths (den > 0), rounded half away from zero, as int64 (clipped to
+    ±SHOWN_LIMIT)."""
+    num = np.asarray(num).astype(object)
+    den = np.asarray(den).astype(object)
     mag = (20 * np.abs(num) + den) // (2 * den)
-    return np.where(num < 0, -mag, mag)
+    signed = np.where(num < 0, -mag, mag)
+    return np.clip(signed, -SHOWN_LIMIT, SHOWN_LIMIT).astype(np.int64)
 
 
 def drop_fraction(recent: np.ndarray, norm: np.ndarray, recent_days: int, norm_days: int
                   ) -> tuple[np.ndarray, np.ndarray]:
     """How far the recent rate fell below the norm's rate, as an exact fraction of the norm's
-    rate (num, den; den 0 when there is no norm): 1 − (recent/recent_days)/(norm/norm_days)."""
-    recent = np.asarray(recent, dtype=np.int64)
-    norm = np.asarray(norm, dtype=np.int64)
-    den = np.where(norm_days > 0, norm * recent_days, 0)
+    rate (num, den; den 0 when there is no norm): 1 − (recent/recent_days)/(norm/norm_days).
+    Exact Python integers (object arrays)."""
+    recent = _exact(recent)
+    norm = _exact(norm)
+    den = norm * recent_days if norm_days > 0 else norm * 0
     return den - recent * norm_days, den
 
 
@@ -207,7 +219,7 @@ def _drop_tenths(recent: np.ndarray, norm: np.ndarray, recent_days: int, norm_da
     when it rose), the exact fraction rounded once, half away from zero; 0 when there is no
     norm. For display: the signals compare drop_fraction exactly."""
     num, den = drop_fraction(recent, norm, recent_days, norm_days)
-    return np.where(den > 0, signed_tenths(100 * num, np.maximum(den, 1)), 0)
+    return np.where(den > 0, signed_tenths(100 * num, np.maximum(den, 1)), 0).astype(np.int64)
 
 
 def seasonality(settled: pd.DataFrame, n_currencies: int) -> pd.DataFrame:

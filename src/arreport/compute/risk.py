@@ -26,14 +26,17 @@ def _tenths_of(value: Decimal) -> tuple[int, int]:
     return num, den
 
 
-def broken_promises(contacts: pd.DataFrame, settled: pd.DataFrame, as_of: int) -> pd.DataFrame:
+def broken_promises(contacts: pd.DataFrame, settled: pd.DataFrame, as_of: int,
+                    invoice_ids: np.ndarray | None = None) -> pd.DataFrame:
     """Promises to pay whose date passed before A with a covered invoice still unpaid on it.
 
     A contacts.csv row with outcome `promise` and a promise_date covers its invoice (without
     invoice_id: every invoice of the client issued by the contact date and due by the promise
     date). It is broken when a covered invoice's settlement date is after the promise date.
     Columns: client, cur, promise_date, contact (row in contacts), inv (a covered invoice
-    left unpaid).
+    left unpaid: the earliest due, ties by invoice id). Rows by client, currency, contact
+    date and promise date, so the order of the ledger's rows does not matter.
+    `invoice_ids`: per invoice row, its id (for the tie-break; row order without it).
     """
     cols = ["client", "cur", "promise_date", "contact", "inv"]
     c = contacts
@@ -55,8 +58,13 @@ def broken_promises(contacts: pd.DataFrame, settled: pd.DataFrame, as_of: int) -
     # an open invoice's settlement date is NOT_SETTLED, after every promise date
     broken = both.loc[both["settlement_date"].to_numpy().astype(np.int64)
                       > both["promise_date"].to_numpy()]
-    # one row per promise and currency: the first covered invoice left unpaid
-    broken = broken.sort_values(["contact", "cur", "inv"]).drop_duplicates(["contact", "cur"])
+    # one row per promise and currency: the earliest-due covered invoice left unpaid
+    inv = broken["inv"].to_numpy().astype(np.int64)
+    broken = broken.assign(iid=invoice_ids[inv].astype(str) if invoice_ids is not None
+                           else inv)
+    broken = broken.sort_values(["contact", "cur", "due_date", "iid"], kind="stable")
+    broken = broken.drop_duplicates(["contact", "cur"])
+    broken = broken.sort_values(["client", "cur", "date", "promise_date", "iid"], kind="stable")
     return broken[cols].reset_index(drop=True).astype(np.int64)
 
 
@@ -141,7 +149,7 @@ def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.Da
         t_num, t_den = trend_fraction(
             beh["late_days_recent"].to_numpy(), beh["recent_paid"].to_numpy(),
             beh["late_days_prior"].to_numpy(), beh["prior_paid"].to_numpy())
-        return known & (t_num > int(sig.above_days or 0) * t_den), value
+        return (known & (t_num > int(sig.above_days or 0) * t_den)).astype(bool), value
     if sig.when in ("partial_payments", "rounded_down_payments"):
         column = "partial" if sig.when == "partial_payments" else "rounded_down"
         f_key = (facts["client"].to_numpy().astype(np.int64) * ncur
@@ -162,14 +170,16 @@ def _signal(sig: Signal, beh: pd.DataFrame, facts: pd.DataFrame, promises: pd.Da
                                      int(beh["norm_days"].iat[0]) if n else 0)
         num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()
         # fell by more than above_percent of the norm, exactly
-        return enough & (d_den > 0) & (d_num * 100 * den > num * d_den), value
+        return (enough & (d_den > 0) & (d_num * 100 * den > num * d_den)).astype(bool), value
     if sig.when == "credit_limit_usage":
         own, bal, limit = credit_figures(beh, clients, balance, key)
-        safe = np.maximum(limit, 1)
-        usage_t = np.where(own, (2000 * bal + safe) // (2 * safe), 0)  # tenths of a percent
+        big_bal, big_limit = bal.astype(object), limit.astype(object)  # exact past 2**63
+        safe = np.maximum(big_limit, 1)
+        usage_t = np.clip(np.where(own, (2000 * big_bal + safe) // (2 * safe), 0), 0,
+                          10**15).astype(np.int64)  # tenths of a percent
         num, den = (sig.above_percent or Decimal(0)).as_integer_ratio()
         # balance / limit × 100 > above_percent, exactly
-        return own & (bal * 100 * den > num * limit), usage_t
+        return (own & (big_bal * 100 * den > num * big_limit)).astype(bool), usage_t
     if sig.when == "broken_promise":
         within = int(sig.within_days or 0)
         p_key = (promises["client"].to_numpy().astype(np.int64) * ncur

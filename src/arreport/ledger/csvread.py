@@ -348,15 +348,17 @@ def _not_utf8_lines(body: bytes, header: list[str], shown: str,
             byte = raw[exc.start]
             cells = next(csv.reader([raw.decode("cp1252", errors="replace")]), [])
             column = None
-            offset = 0
+            value = raw.decode("cp1252", errors="replace").strip()
+            # Latin-1 keeps every byte as one character: the first cell whose bytes are not
+            # UTF-8 is the column (quotes and all, as the csv module reads them)
             for k, cell in enumerate(next(csv.reader([raw.decode("latin-1")]), [])):
-                offset += len(cell.encode("latin-1")) + 1
-                if offset > exc.start:
+                try:
+                    cell.encode("latin-1").decode("utf-8")
+                except UnicodeDecodeError as inner:
                     column = header[k] if k < len(header) and header[k] else f"column {k + 1}"
                     value = cells[k] if k < len(cells) else cell
+                    byte = cell.encode("latin-1")[inner.start]
                     break
-            else:
-                value = raw.decode("cp1252", errors="replace").strip()
             meant = bytes([byte]).decode("cp1252", errors="replace")
             out.append(Diagnostic(
                 "error", shown, number, column, column or "",

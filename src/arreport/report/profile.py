@@ -333,7 +333,7 @@ def _profiles(report: Report) -> list[Profile]:
 
 def _broken_promises(report: Report) -> dict[tuple[int, int], list[tuple[int, str]]]:
     """(client, cur) -> its broken promises as (promise date, 'promise of 2024-06-01 to pay
-    I1 by 2024-06-10 (contacts.csv:2): I1 paid on 2024-06-11'), in contact order."""
+    I1 by 2024-06-10 (contacts.csv:2): I1 paid on 2024-06-11'), by contact date."""
     pr = report.promises
     out: dict[tuple[int, int], list[tuple[int, str]]] = {}
     if len(pr) == 0:
