@@ -256,10 +256,10 @@ def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: P
 def _date_option(value: str, name: str) -> dt.date:
     """A date given as YYYY-MM-DD exactly (fromisoformat alone also takes 20240630 and
     2024-W26-7), within the dates arreport handles."""
-    from .ledger.dates import DATE_RANGE, in_range
+    from .ledger.dates import DATE_PATTERN, DATE_RANGE, in_range
 
     try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        if not re.fullmatch(DATE_PATTERN, value):
             raise ValueError(value)
         day = dt.date.fromisoformat(value)
     except ValueError:

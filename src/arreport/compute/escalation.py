@@ -201,9 +201,9 @@ def escalate(items: pd.DataFrame, invoices: pd.DataFrame, clients: pd.DataFrame,
     lad_idx = np.where(ladder >= 0, ladder, len(table.ladders))
     status = plan_status(plans, payments, invoices, as_of)
     planned = np.zeros(len(invoices), dtype=bool)
-    active = ~status["broken"].astype(bool) & ~status["completed"].astype(bool) \
-        if len(status) else []
-    for covers in status.loc[active, "covers"] if len(status) else []:
+    if len(status):
+        status = status.loc[~status["broken"].astype(bool) & ~status["completed"].astype(bool)]
+    for covers in status["covers"] if len(status) else []:
         planned[np.asarray(covers, dtype=np.int64)] = True
     recent = _contacts_by(contacts, as_of)
     promises = recent.loc[(recent["outcome"].fillna("").astype(str).to_numpy() == "promise")

@@ -312,8 +312,7 @@ def _unclosed_quote(body: bytes, header: list[str], ncols: int, shown: str
     physical = io.StringIO(text, newline="").readlines()
     tail = "".join(physical[row_start - 1:])
     try:
-        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
-            pass
+        list(csv.reader(io.StringIO(tail, newline=""), strict=True))  # strict: raises at EOF
     except csv.Error as exc:
         if "unexpected end of data" not in str(exc):
             return None
