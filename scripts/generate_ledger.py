@@ -51,7 +51,7 @@ COLUMNS: dict[str, list[str]] = {
     ],
     "clients.csv": [
         "client_id", "name", "email", "segment", "country", "language", "currency",
-        "credit_limit", "address", "contact", "timezone", "kind",
+        "credit_limit", "address", "contact", "phone", "timezone", "kind",
     ],
     "disputes.csv": ["invoice_id", "opened", "resolved", "reason"],
     "contacts.csv": [
@@ -261,6 +261,7 @@ def generate_scale(n_clients: int, n_invoices: int, seed: int, as_of: dt.date
         "credit_limit": fmt_amounts(limit, 2, mask=~has_limit),
         "address": pa.nulls(nc, pa.string()),
         "contact": pa.nulls(nc, pa.string()),
+        "phone": pa.nulls(nc, pa.string()),
         "timezone": pa.array(tz[country_idx]),
         "kind": pa.array(kind),
     })
@@ -463,11 +464,35 @@ class Client:
     stop_days: int = 0  # bad payers: stops paying invoices due later than as_of - stop_days
     language: str = ""
     email: str = ""
+    phone: str = ""
     cid: str = ""
     currency: str = field(default="")
 
 
 _NOISE = {"the", "dr", "llc", "co", "gmbh", "b", "v", "s", "r", "l", "and"}
+# telephone area codes of the demo's cities: US by state, Europe by city
+_US_AREA = {"TX": "512", "WI": "608", "OR": "503", "MD": "410", "CO": "303", "MN": "763",
+            "LA": "504", "AZ": "602", "CA": "916", "PA": "215", "FL": "305", "NC": "704",
+            "NV": "702", "WA": "206", "NY": "718", "GA": "404", "SC": "843", "IL": "312",
+            "CT": "860", "MA": "617", "OH": "614", "NM": "505", "TN": "615"}
+_EU_PHONE = {"München": "+49 89 2198 {n}", "Hamburg": "+49 40 3287 {n}",
+             "Lyon": "+33 4 72 41 {a} {b}", "Paris": "+33 1 45 48 {a} {b}",
+             "Amsterdam": "+31 20 624 {n}", "Rotterdam": "+31 10 411 {n}",
+             "Dublin": "+353 1 872 {n}", "València": "+34 963 52 {a} {b}",
+             "Milano": "+39 02 2951 {n}", "Torino": "+39 011 562 {n}"}
+# clients without an email address: their letters are printed and posted
+_NO_EMAIL = {"Willow & Sage Spa Retreat"}
+
+
+def demo_phone(cl: Client, n: int) -> str:
+    """A made-up number in the client's city (555-01xx in the US: reserved for fiction)."""
+    if cl.country == "US":
+        state = re.search(r"\b([A-Z]{2}) \d{5}", cl.address)
+        area = _US_AREA.get(state.group(1) if state else "", "202")
+        return f"+1 {area} 555 01{n:02d}"
+    city = next((c for c in _EU_PHONE if c in cl.address), "")
+    pattern = _EU_PHONE.get(city, "+44 20 7946 {n}")
+    return pattern.format(n=f"{4400 + n}", a=f"{44:02d}", b=f"{n:02d}")
 
 
 def demo_clients() -> list[Client]:
@@ -620,6 +645,9 @@ def demo_clients() -> list[Client]:
             cl.email = f"{first}.{last}@mail.example"
         else:
             cl.email = f"accounts@{slug}.example"
+        if cl.name in _NO_EMAIL:
+            cl.email = ""
+        cl.phone = demo_phone(cl, n)
     return clients
 
 
@@ -893,6 +921,12 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
     assert typo.invoice_id is not None
     typo.invoice_id = typo.invoice_id.replace("INV-0", "INV-", 1)  # dropped a zero
 
+    # the Spanish clinic pays only part of its last invoice, so the demo holds a Spanish
+    # statement; no random draw, so every other document stays as it was
+    sonrisa = by_name["Clínica Dental Sonrisa Mediterránea"]
+    last_pay = max((p for p in pays if p.client is sonrisa), key=lambda p: (p.date, p.cents))
+    last_pay.cents -= min(60000, last_pay.cents // 2)
+
     # currency column left empty on some payments that name an invoice
     for doc in pays:
         drop = doc.invoice_id is not None and doc.currency == doc.client.currency
@@ -974,7 +1008,7 @@ def generate_demo(seed: int, as_of: dt.date) -> dict[str, pa.Table]:
         "clients.csv": table("clients.csv", [
             (c.cid, c.name, c.email, c.segment, c.country, c.language, c.currency,
              None if c.credit_limit is None else fmt_amount(c.credit_limit * 100),
-             c.address, c.contact, c.tz, c.kind) for c in clients]),
+             c.address, c.contact, c.phone, c.tz, c.kind) for c in clients]),
         "disputes.csv": table("disputes.csv", sorted(disputes)),
         "contacts.csv": table("contacts.csv", contacts),
         "payment_plans.csv": table("payment_plans.csv", [

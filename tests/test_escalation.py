@@ -27,8 +27,8 @@ ACTIONS_HEADER = "date,client_id,invoice_id,currency,step,channel,owner,amount,r
 HOLDS_HEADER = "client_id,currency,open_balance,credit_limit,reason"
 
 # The default ladder (policies/escalation.yaml) cites its steps by these lines.
-COURTESY, DUE, FIRST_OVERDUE, PENALTY_WARNING, CALL, FORMAL_NOTICE, CREDIT_HOLD, AGENCY = (
-    f"escalation.yaml:{line}" for line in range(6, 14))
+(COURTESY, DUE, FIRST_OVERDUE, PENALTY_WARNING, CALL, FORMAL_NOTICE, CREDIT_HOLD,
+ FINAL_NOTICE, AGENCY) = (f"escalation.yaml:{line}" for line in range(6, 15))
 
 PLAIN_SEGMENTS = """
     default: {terms: net30, ladder: standard}
@@ -92,10 +92,14 @@ def held(result: Outcome) -> list[str]:
                    "44 days past due ≥ 30; balance 100.00 USD"),
     (45, "100.00", f"credit_hold,,,100.00,{CREDIT_HOLD} credit_hold: 45 days past due ≥ 45; "
                    "balance 100.00 USD"),
-    (89, "500.00", f"credit_hold,,,500.00,{CREDIT_HOLD} credit_hold: 89 days past due ≥ 45; "
+    (74, "500.00", f"credit_hold,,,500.00,{CREDIT_HOLD} credit_hold: 74 days past due ≥ 45; "
                    "balance 500.00 USD"),
-    (90, "499.99", f"credit_hold,,,499.99,{CREDIT_HOLD} credit_hold: 90 days past due ≥ 45; "
-                   "balance 499.99 USD"),
+    (75, "500.00", f"final_notice,letter,,500.00,{FINAL_NOTICE} final_notice: 75 days past "
+                   "due ≥ 75; balance 500.00 USD"),
+    (89, "500.00", f"final_notice,letter,,500.00,{FINAL_NOTICE} final_notice: 89 days past "
+                   "due ≥ 75; balance 500.00 USD"),
+    (90, "499.99", f"final_notice,letter,,499.99,{FINAL_NOTICE} final_notice: 90 days past "
+                   "due ≥ 75; balance 499.99 USD"),
     (90, "500.00", f"agency,agency,,500.00,{AGENCY} agency: 90 days past due ≥ 90; "
                    "balance 500.00 USD ≥ 500 USD"),
     (400, "750.00", f"agency,agency,,750.00,{AGENCY} agency: 400 days past due ≥ 90; "
@@ -774,14 +778,14 @@ def test_min_balance_compares_the_clients_open_total_in_the_invoices_currency(
          f"{AGENCY} agency: 100 days past due ≥ 90; balance 550.00 USD ≥ 500 USD"),
         ("C2", "I3", "agency", "300.00",
          f"{AGENCY} agency: 100 days past due ≥ 90; balance 550.00 USD ≥ 500 USD"),
-        ("C3", "I5", "credit_hold", "300.00",
-         f"{CREDIT_HOLD} credit_hold: 100 days past due ≥ 45; balance 300.00 USD"),
-        ("C4", "I6", "credit_hold", "300.00",
-         f"{CREDIT_HOLD} credit_hold: 100 days past due ≥ 45; balance 300.00 USD"),
-        ("C4", "I7", "credit_hold", "300.00",
-         f"{CREDIT_HOLD} credit_hold: 100 days past due ≥ 45; balance 300.00 EUR"),
-        ("C5", "I8", "credit_hold", "450.00",
-         f"{CREDIT_HOLD} credit_hold: 100 days past due ≥ 45; balance 450.00 USD"),
+        ("C3", "I5", "final_notice", "300.00",
+         f"{FINAL_NOTICE} final_notice: 100 days past due ≥ 75; balance 300.00 USD"),
+        ("C4", "I6", "final_notice", "300.00",
+         f"{FINAL_NOTICE} final_notice: 100 days past due ≥ 75; balance 300.00 USD"),
+        ("C4", "I7", "final_notice", "300.00",
+         f"{FINAL_NOTICE} final_notice: 100 days past due ≥ 75; balance 300.00 EUR"),
+        ("C5", "I8", "final_notice", "450.00",
+         f"{FINAL_NOTICE} final_notice: 100 days past due ≥ 75; balance 450.00 USD"),
     ]
 
 
@@ -1028,7 +1032,7 @@ def test_a_deposit_invoice_whose_lines_stand_on_different_steps_gives_two_rows(
         D2,C2,2023-10-01,200.00,dep30
     """)
     # D1: deposit 300.00 due 2024-02-01 (43 days), balance 700.00 due 2024-03-02 (13 days).
-    # D2: both lines stand on credit_hold (166 and 136 days): one row for the invoice.
+    # D2: both lines stand on final_notice (166 and 136 days): one row for the invoice.
     # amount is the invoice's open amount, all its due lines (SPEC data/actions.csv)
     result = compute_report(ledger, A, policies)
     assert action_rows(result) == [
@@ -1036,8 +1040,8 @@ def test_a_deposit_invoice_whose_lines_stand_on_different_steps_gives_two_rows(
          f"{FIRST_OVERDUE} first_overdue: 13 days past due ≥ 1; balance 1000.00 USD"),
         ("C1", "D1", "formal_notice", "1000.00",
          f"{FORMAL_NOTICE} formal_notice: 43 days past due ≥ 30; balance 1000.00 USD"),
-        ("C2", "D2", "credit_hold", "200.00",
-         f"{CREDIT_HOLD} credit_hold: 166 days past due ≥ 45; balance 200.00 USD"),
+        ("C2", "D2", "final_notice", "200.00",
+         f"{FINAL_NOTICE} final_notice: 166 days past due ≥ 75; balance 200.00 USD"),
     ]
 
 
@@ -1281,4 +1285,4 @@ def test_a_completed_plan_no_longer_pauses_what_is_still_open(
     assert action_rows(last_day) == []
     after = compute_report(ledger, date(2024, 4, 2))
     assert [(row[1], row[2], row[3]) for row in action_rows(after)] == [
-        ("I1", "credit_hold", "300.00")]
+        ("I1", "final_notice", "300.00")]

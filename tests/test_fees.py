@@ -107,7 +107,7 @@ def test_interest_counts_from_the_due_date_once_past_grace(
     interest = [r for r in rows if ",interest," in r]
     # GRACE is 5 days past due (= grace): nothing. PAST is 6: 1000 × 12% × 6/365 = 1.97
     assert interest == [
-        "interest:PAST,C1,PAST,USD,interest,2024-02-05,1.97,escalation.yaml:19 interest: "
+        "interest:PAST,C1,PAST,USD,interest,2024-02-05,1.97,escalation.yaml:20 interest: "
         "1000.00 USD open × 12% × 6/365 days (more than 5 days past due) = 1.97 USD",
     ]
 

@@ -106,7 +106,7 @@ def test_restarted_interest_says_from_which_invoice_and_date(tmp_ledger: TmpLedg
     """)
     rows = [r for r in fee_rows(ledger, dt.date(2024, 4, 30)) if r.startswith("interest:I1,")]
     assert rows == [
-        'interest:I1,C1,I1,USD,interest,2024-04-01,9.86,"escalation.yaml:19 interest: '
+        'interest:I1,C1,I1,USD,interest,2024-04-01,9.86,"escalation.yaml:20 interest: '
         "1000.00 USD open × 12% × 30/365 days (counted from the day after INT1 invoiced it "
         'on 2024-03-31, invoices.csv:3) = 9.86 USD"',
     ]
@@ -156,9 +156,9 @@ def test_held_back_contacts_give_their_figures(tmp_ledger: TmpLedger) -> None:
     report = compute(led, pol, dt.date(2024, 3, 15), diags)
     esc = report.escalated
     why = dict(zip(esc["invoice_id"].astype(str), esc["held_back"].astype(str), strict=True))
-    assert why["I7"] == ("escalation.yaml:15 contact limit: at most 7 phone contacts in 7 days "
+    assert why["I7"] == ("escalation.yaml:16 contact limit: at most 7 phone contacts in 7 days "
                          "for consumer clients; 7 phone contacts recorded since 2024-03-09 ≥ 7")
-    assert why["IQ"] == ("escalation.yaml:16 contact limit: no contact for 7 days after a "
+    assert why["IQ"] == ("escalation.yaml:17 contact limit: no contact for 7 days after a "
                          "'reached' outcome, for consumer clients; 'reached' contact on "
                          "2024-03-12, 3 days ago < 7")
     assert action_reasons(report) == []

@@ -36,7 +36,7 @@ def test_every_internal_link_resolves(site: Path) -> None:
     broken = []
     for page in site.rglob("*.html"):
         for href in re.findall(r'href="([^"#]+)(?:#[^"]*)?"', page.read_text(encoding="utf-8")):
-            if href.startswith(("mailto:", "http:", "https:")):
+            if href.startswith(("mailto:", "tel:", "http:", "https:")):
                 continue
             target = (page.parent / href).resolve()
             # PDFs are not built with --no-pdf and pages then do not link them

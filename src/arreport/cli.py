@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, InputError, in_order
 DEFAULT_LEDGER = "examples/demo"
 DEFAULT_POLICIES = "policies"
 DEFAULT_OUT = "site"
+DEFAULT_SENT_LOG = "sent_log.csv"
 
 
 def _print_diagnostics(diags: list[Diagnostic]) -> None:
@@ -75,6 +76,21 @@ def _ledger_behind_policies(ledger_dir: Path, policies_dir: Path) -> list[Diagno
     return diags
 
 
+def _with_sent_log(ledger: Any, path: Path) -> Any:
+    """The ledger with what `arreport send` delivered added to its contacts (when the sent
+    log exists); a sent log that cannot be read is an input error."""
+    if not path.exists():
+        return ledger
+    from .deliver.sentlog import read_sent_log
+    from .diagnostics import display_path
+    from .ledger.sent import with_sent
+
+    frame, problems = read_sent_log(path)
+    if any(d.severity == "error" for d in problems):
+        raise InputError(problems)
+    return with_sent(ledger, frame, display_path(path))
+
+
 def _latest_due(ledger: Any, policies: Any) -> dict[str, int]:
     """Per currency of the ledger's invoices, the latest due date (day number) their terms
     give."""
@@ -104,13 +120,18 @@ def cli() -> None:
 @click.option("--as-of", "as_of", default=None, help="As-of date YYYY-MM-DD (default: today).")
 @click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True,
               type=click.Path(path_type=Path), help="Site folder to (re)write.")
-@click.option("--no-pdf", is_flag=True, help="Write everything but the PDFs.")
+@click.option("--no-pdf", is_flag=True,
+              help="Write everything but the PDFs (and so no letters, statements or outbox).")
+@click.option("--sent-log", "sent_log", default=DEFAULT_SENT_LOG, show_default=True,
+              type=click.Path(path_type=Path),
+              help="What `arreport send` delivered: counts as contacts (read if present).")
 @click.option("--timings", is_flag=True, help="Print how long each stage took.")
 def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path,
-          no_pdf: bool, timings: bool) -> None:
-    """Compute allocation and aging as of a date and write the site, CSVs and PDFs."""
+          no_pdf: bool, sent_log: Path, timings: bool) -> None:
+    """Compute allocation and aging as of a date and write the site, CSVs, PDFs and the
+    outbox of the day's emails (sent only by `arreport send`)."""
     from .pipeline import compute
-    from .render.build import write_site
+    from .render.build import prepare_documents, write_site
     from .render.site import SITE
 
     day = _as_of(as_of)
@@ -122,12 +143,17 @@ def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path
         stages.append((name, time.perf_counter()))
 
     ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
+    ledger = _with_sent_log(ledger, sent_log)
     mark("load and validate")
     report = compute(ledger, policies, day, diags)
     mark("compute")
+    documents = None
+    if not no_pdf:
+        documents = prepare_documents(report)
+        report.diagnostics.extend(documents.warnings)
     _print_diagnostics([d for d in report.diagnostics if d.severity == "warning"])
     summary = write_site(report, out_dir, pdf=not no_pdf,
-                         progress=sys.stderr.isatty(), on_stage=mark)
+                         progress=sys.stderr.isatty(), on_stage=mark, documents=documents)
     elapsed = time.perf_counter() - started
     if timings:
         previous = started
@@ -157,6 +183,11 @@ def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
         display_path(policies_dir / "segments.yaml"),
         contacts_raw.lines.line if contacts_raw else (lambda r: r + 2),
         _latest_due(ledger, policies))
+    from .render.documents import check_templates
+
+    problems = check_templates(policies)
+    if problems:
+        raise InputError(diags + problems)
     warnings = [d for d in diags if d.severity == "warning"]
     _print_diagnostics(warnings)
     n_inv = len(ledger.invoices)

@@ -44,6 +44,7 @@ class Ledger:
     contacts: pd.DataFrame
     plans: pd.DataFrame
     sources: dict[str, RawTable] = field(default_factory=dict)
+    sent_log: str = ""  # the sent log whose deliveries were added to `contacts` ('' none)
 
     def client_ids(self) -> np.ndarray:
         return np.asarray(self.clients["client_id"].to_numpy(dtype=object))
@@ -340,7 +341,7 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         client_cur[codes[has]] = ccur[has]
         clients.loc[codes, "in_file"] = True
         for c in ("name", "email", "segment", "country", "language", "address", "contact",
-                  "timezone", "kind"):
+                  "phone", "timezone", "kind"):
             values = cl_raw.column(c).to_pylist()
             series = pd.Series(pd.NA, index=clients.index, dtype="string")
             series.iloc[codes] = values
@@ -354,7 +355,7 @@ def _type_ledger(raws: dict[str, RawTable], default_currency: str,
         clients["credit_limit"] = lim
     else:
         for c in ("name", "email", "segment", "country", "language", "address", "contact",
-                  "timezone", "kind"):
+                  "phone", "timezone", "kind"):
             clients[c] = pd.Series(pd.NA, index=clients.index, dtype="string")
         clients["credit_limit"] = pd.array([pd.NA] * n_clients, dtype="Int64")
     clients["name"] = clients["name"].fillna(clients["client_id"])

@@ -79,7 +79,7 @@ CLIENTS = FileSchema(
     "clients",
     _cols(
         "client_id name",
-        "email segment country language currency credit_limit address contact timezone kind",
+        "email segment country language currency credit_limit address contact phone timezone kind",
         {"client_id": "id", "currency": "currency", "credit_limit": "amount", "kind": "kind"},
     ),
     unique="client_id",

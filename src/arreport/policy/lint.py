@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -173,11 +174,13 @@ def lint_with_ledger(policies: Policies, clients: pd.DataFrame, contacts: pd.Dat
                                   "its override applies to no one",
                                   did_you_mean(name, ids) or "check the client_id"))
     out += _lint_currencies(policies, sorted(latest_due or {}))
+    out += lint_company(policies, sorted(latest_due or {}))
     out += _lint_rates(policies, latest_due or {})
     known = {s.id for lad in policies.ladders.values() for s in lad.steps}
     if len(contacts) and "step" in contacts:
         steps = contacts["step"].astype(object).to_numpy()
-        present = pd.notna(steps)
+        # rows arreport send logged (negative row) name steps of the ladders of their day
+        present = pd.notna(steps) & (contacts["row"].to_numpy() >= 0)
         unknown = present & ~np.isin(steps.astype(str), sorted(known))
         for r in np.flatnonzero(unknown)[:20]:
             out.append(Diagnostic("warning", contacts_file, line_of(int(contacts["row"].iat[r])),
@@ -251,4 +254,31 @@ def _lint_rates(policies: Policies, latest_due: dict[str, int]) -> list[Diagnost
             f"{PRESET_CURRENCY[fee.preset]} invoices fall due up to "
             f"{from_day(due).isoformat()}; {fee.preset} uses that last rate for them",
             "add the reference rate of each half-year since"))
+    return out
+
+
+def lint_company(policies: Policies, currencies: list[str]) -> list[Diagnostic]:
+    """What statements, letters and emails would lack: a sender address, bank details for a
+    currency the ledger's invoices use."""
+    company = policies.company
+    file = _where(policies, "company.yaml")
+    out: list[Diagnostic] = []
+    if not (Path(policies.folder) / "company.yaml").is_file():
+        return out  # no sender configured: nothing is emailed; the build says so when it prints
+    if not company.email:
+        out.append(Diagnostic("warning", file, None, None, "email",
+                              "company.yaml gives no email: no email can be written, so every "
+                              "letter and statement is to be printed",
+                              "add email: (the From address), e.g. receivables@example.com"))
+    if not company.name:
+        out.append(Diagnostic("warning", file, None, None, "name",
+                              "company.yaml gives no name: statements and letters have no "
+                              "sender", "add name: your legal name"))
+    for cur in currencies:
+        if cur not in company.bank:
+            out.append(Diagnostic(
+                "warning", file, company.line("bank") or None, None, f"bank.{cur}",
+                f"no bank details for {cur}, a currency of the ledger's invoices: its "
+                "statements and letters cannot say where to pay",
+                f"add bank: {{{cur}: {{account_name: ..., iban: ...}}}} (or account_number)"))
     return out

@@ -259,6 +259,64 @@ class RiskPolicy:
     bad_debt_source: Source = field(default_factory=lambda: Source("risk.yaml", 0))
 
 
+# countries whose businesses print on US Letter; everyone else uses A4
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "DO",
+                              "PR", "SV", "NI", "PA"})
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """company.yaml bank.<CURRENCY>: where a client pays in that currency."""
+
+    currency: str
+    source: Source
+    bank: str = ""
+    account_name: str = ""
+    iban: str = ""
+    bic: str = ""
+    account_number: str = ""
+    routing_number: str = ""
+    sort_code: str = ""
+    note: str = ""
+
+    def fields(self) -> list[tuple[str, str]]:
+        """(field key, value) of the details given, in the order a payer reads them."""
+        keys = ("account_name", "bank", "iban", "bic", "routing_number", "sort_code",
+                "account_number", "note")
+        return [(k, getattr(self, k)) for k in keys if getattr(self, k)]
+
+
+@dataclass(frozen=True)
+class Company:
+    """company.yaml: the sender of every statement, letter and email."""
+
+    source: Source = field(default_factory=lambda: Source("company.yaml", 0))
+    name: str = ""
+    address: tuple[str, ...] = ()
+    country: str = ""
+    language: str = "en"
+    email: str = ""
+    reply_to: str = ""
+    phone: str = ""
+    website: str = ""
+    logo: str = ""  # absolute path of the logo file, or ""
+    registration_id: str = ""
+    tax_id: str = ""
+    paper: str = "A4"
+    bank: dict[str, BankAccount] = field(default_factory=dict)
+    signature: tuple[str, ...] = ()
+    office_hours: str = ""
+    deadline_days: int = 14
+    statement_period: str | int = "month"
+    statement_email: str = "period_end"
+    remit: str = ""
+    # where each key is written, for reasons and check messages: key -> line (0: default)
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line(self, key: str) -> int:
+        return self.lines.get(key, 0)
+
+
 @dataclass(frozen=True)
 class Policies:
     folder: str
@@ -276,7 +334,7 @@ class Policies:
     # where each rate row is written: table name -> {day number: rates.yaml:LINE}
     rate_sources: dict[str, dict[int, Source]] = field(default_factory=dict)
     fees: dict[str, Fee] = field(default_factory=dict)
-    company: dict[str, str] = field(default_factory=dict)
+    company: Company = field(default_factory=Company)
     loyalty: Loyalty = field(default_factory=Loyalty)
     risk: RiskPolicy = field(default_factory=lambda: RiskPolicy(Source("risk.yaml", 0)))
     # segments.yaml risk: tier name -> ladder and fees for clients in that risk tier

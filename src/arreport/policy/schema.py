@@ -241,12 +241,58 @@ SEGMENTS_FILE: dict[str, Any] = {
                 "meta": "per client_id overrides"},
 }
 
+BANK_ACCOUNT = {"type": "dict", "schema": {
+    "bank": {"type": "string", "meta": "the bank's name"},
+    "account_name": {"type": "string", "meta": "the account holder (beneficiary)"},
+    "iban": {"type": "string", "meta": "IBAN (checked: country, length, check digits)"},
+    "bic": {"type": "string", "regex": r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$",
+            "meta": "BIC / SWIFT code, 8 or 11 characters"},
+    "account_number": {"type": "string", "meta": "a domestic account number"},
+    "routing_number": {"type": "string", "regex": r"^[0-9]{9}$",
+                       "meta": "US ABA routing number (9 digits)"},
+    "sort_code": {"type": "string", "regex": r"^[0-9]{2}-?[0-9]{2}-?[0-9]{2}$",
+                  "meta": "UK sort code"},
+    "note": {"type": "string", "meta": "anything else the payer needs (e.g. 'ACH or wire')"},
+}}
+
 COMPANY_FILE: dict[str, Any] = {
-    "name": {"type": "string", "meta": "who sends the statements"},
+    "name": {"type": "string", "meta": "legal name: who sends statements, letters and emails"},
     "address": {"type": "string", "meta": "postal address; lines separated by newlines"},
-    "email": {"type": "string"},
-    "phone": {"type": "string"},
-    "remit": {"type": "string", "meta": "payment instructions printed on statements"},
+    "country": {"type": "string", "regex": "^[A-Z]{2}$",
+                "meta": "ISO 3166 country code of the sender (US, DE, ...); a client in "
+                        "another country gets its country on the address"},
+    "language": {"type": "string", "regex": r"^[a-z]{2,3}$",
+                 "meta": "the sender's language (default en): country names on addresses"},
+    "email": {"type": "string", "meta": "the From address of every email"},
+    "reply_to": {"type": "string", "meta": "Reply-To address of every email (default: email)"},
+    "phone": {"type": "string", "meta": "printed on every document and email"},
+    "website": {"type": "string", "meta": "printed in the documents' footer"},
+    "logo": {"type": "string", "meta": "an image file (SVG, PNG, JPEG) beside the policies, "
+                                       "printed at the head of statements and letters"},
+    "registration_id": {"type": "string",
+                        "meta": "company registration (e.g. 'HRB 12345, Amtsgericht "
+                                "München'), printed in the footer"},
+    "tax_id": {"type": "string", "meta": "VAT or tax id, printed in the footer"},
+    "paper": {"type": "string", "allowed": ["A4", "Letter"],
+              "meta": "paper size of every PDF (default: Letter in the US, Canada, Mexico "
+                      "and the Philippines, A4 elsewhere)"},
+    "bank": {"type": "dict", "keysrules": {"type": "string", "regex": "^[A-Z]{3}$"},
+             "valuesrules": BANK_ACCOUNT,
+             "meta": "where to pay, per currency (USD: {bank, account_name, routing_number, "
+                     "account_number}, EUR: {bank, account_name, iban, bic})"},
+    "signature": {"type": "string", "meta": "the name and role signing letters; lines "
+                                            "separated by newlines"},
+    "office_hours": {"type": "string", "meta": "when the team can be reached, for letters"},
+    "deadline_days": {"type": "integer", "min": 1, "max": 90,
+                      "meta": "a letter asks for payment within this many days (default 14)"},
+    "statement_period": {"type": ["string", "integer"],
+                         "meta": "the activity a statement shows: month (since the previous "
+                                 "month end, the default), quarter, year, or a number of days"},
+    "statement_email": {"type": "string", "allowed": ["period_end", "always", "never"],
+                        "meta": "when statements go to the outbox: period_end (the as-of date "
+                                "is the last day of a statement period, the default), always "
+                                "or never"},
+    "remit": {"type": "string", "meta": "payment instructions printed under the bank details"},
 }
 
 RATE_ROW = {"type": "dict", "schema": {

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
+from ..diagnostics import Diagnostic
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
+from ..report.documents import (
+    LetterView,
+    Outgoing,
+    StatementView,
+    build_letters,
+    build_statements,
+    plan_outgoing,
+)
 from ..report.kpis_view import kpi_views, kpis_csv_table
 from ..report.policies_view import build_policies_view
 from ..report.profile import risk_page
@@ -30,25 +41,16 @@ from ..report.tables import (
 )
 from ..report.view import build_view
 from .csvfiles import write_table
+from .documents import Rendered
 from .html import render, site_pages, templates_dir
 from .site import staged_site
 
 BASIS_TEXT = {"due_date": "days past due", "issue_date": "days since issue"}
 
 
-def _company(report: Report) -> dict[str, object]:
-    info = dict(report.policies.company)
-    address = info.get("address", "")
-    return {
-        "name": info.get("name", "") or "Accounts receivable",
-        "address_lines": [p for p in re.split(r"\s*\n\s*", address) if p],
-        "email": info.get("email", ""), "phone": info.get("phone", ""),
-        "remit": info.get("remit", ""),
-    }
-
-
 def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool = False,
-               on_stage: Callable[[str], None] | None = None) -> str:
+               on_stage: Callable[[str], None] | None = None,
+               documents: Documents | None = None) -> str:
     """Build the whole site in a staging folder, then swap it in for `out_dir`.
 
     `on_stage(name)` is called as each stage ends (view, pages, data, pdf, swap), so the
@@ -57,10 +59,12 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
     mark = on_stage or (lambda _name: None)
     site = build_view(report)
     actions = build_actions_view(report)
+    if documents is None:
+        documents = prepare_documents(report) if pdf else Documents([], [])
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
     pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies),
-                       risk_page(report), kpi_views(report))
+                       risk_page(report), kpi_views(report), documents.outgoing)
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
@@ -89,33 +93,149 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
             n_pages += 1
         (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
         mark("pages")
-        n_pdf = 0
+        n_pdf = n_mail = 0
         if pdf:
-            n_pdf = _write_pdfs(report, site, actions, basis, stage, progress)
+            n_pdf = _write_pdfs(report, site, actions, basis, stage, progress, documents)
+            n_mail = _write_outbox(report, stage, documents)
+            write_table(documents_csv_table(report, documents.outgoing),
+                        stage / "data" / "documents.csv")
             mark("pdf")
     mark("swap")
+    n_print = sum(1 for o in documents.outgoing if o.delivery == "print")
     return (f"{len(report.items)} open items, {len(site.clients)} clients, "
-            f"{n_pages} pages, {n_pdf} PDFs")
+            f"{n_pages} pages, {n_pdf} PDFs"
+            + (f", {n_mail} emails in the outbox, {n_print} letters to print" if pdf else ""))
 
 
 def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, stage: Path,
-                progress: bool) -> int:
-    from .pdf import pdf_timestamp, write_pdfs
+                progress: bool, documents: Documents) -> int:
+    from .pdf import PdfJob, pdf_moment, pdf_timestamp, stylesheet, write_pdfs
     from .progress import Progress
 
     created = pdf_timestamp(report.as_of)
-    company = _company(report)
+    company = report.policies.company
     common = {"site": site, "company": company, "created": created, "basis": basis}
-    jobs: list[tuple[str, Path]] = [
-        (render("aging_report.html", **common), stage / "aging.pdf"),
-        (render("actions_report.html", actions=actions, **common), stage / "actions.pdf"),
+    jobs: list[PdfJob] = [
+        PdfJob(render("aging_report.html", **common), stage / "aging.pdf"),
+        PdfJob(render("actions_report.html", actions=actions, **common), stage / "actions.pdf"),
     ]
     (stage / "statements").mkdir(exist_ok=True)
-    for client in site.clients:  # type: ignore[attr-defined]
-        if client.has_statement:
-            html = render("statement.html", client=client, **common)
-            jobs.append((html, stage / "statements" / f"{client.slug}.pdf"))
-    css_text = (templates_dir() / "pdf.css").read_text(encoding="utf-8")
+    (stage / "letters").mkdir(exist_ok=True)
+    for view, rendered in documents.rendered:
+        attachments: tuple[tuple[str, bytes, str], ...] = ()
+        if isinstance(view, StatementView):
+            attachments = ((f"open-items-{view.slug}-{view.as_of_iso}.csv", view.csv,
+                            "Open items of this statement (CSV)"),)
+        jobs.append(PdfJob(rendered.html, stage / view.path, "pdf/a-3b", attachments))
+    folder = templates_dir()
+    css_text = stylesheet(company.paper, (folder / "pdf.css").read_text(encoding="utf-8"),
+                          (folder / "documents.css").read_text(encoding="utf-8"))
     with Progress("PDFs", len(jobs), enabled=progress) as bar:
-        write_pdfs(jobs, css_text, base_url=str(templates_dir()), on_done=bar.advance)
+        write_pdfs(jobs, css_text, base_url=str(folder), on_done=bar.advance,
+                   moment=pdf_moment(report.as_of))
     return len(jobs)
+
+
+@dataclass
+class Documents:
+    """The day's letters and statements, rendered, and how each goes out."""
+
+    rendered: list[tuple[LetterView | StatementView, Rendered]]
+    outgoing: list[Outgoing]
+    warnings: list[Diagnostic] = field(default_factory=list)  # documents to print instead
+
+
+def prepare_documents(report: Report) -> Documents:
+    """Render every letter and statement of A (raises InputError naming a letter template
+    that does not render, before anything is written)."""
+    from ..diagnostics import InputError
+    from .documents import TemplateProblem, render_letter, render_statement
+    from .pdf import pdf_timestamp
+
+    company = report.policies.company
+    created = pdf_timestamp(report.as_of)
+    folder = report.policies.folder
+    letters = build_letters(report)
+    statements = build_statements(report)
+    rendered: list[tuple[LetterView | StatementView, Rendered]] = []
+    problems: dict[str, Diagnostic] = {}
+    for letter in letters:
+        try:
+            rendered.append((letter, render_letter(letter, company, created, folder)))
+        except TemplateProblem as exc:
+            problems.setdefault(exc.template, Diagnostic(
+                "error", template_display(folder, exc.template), None, None,
+                f"step {letter.step}", f"letter template does not render: {exc.message}",
+                "run arreport check to see every template problem"))
+    if problems:
+        raise InputError(list(problems.values()))
+    for statement in statements:
+        rendered.append((statement, render_statement(statement, company, created, folder)))
+    outgoing, warnings = plan_outgoing(report, letters, statements)
+    return Documents(rendered=rendered, outgoing=outgoing, warnings=warnings)
+
+
+def _write_outbox(report: Report, stage: Path, documents: Documents) -> int:
+    """outbox/*.eml for the documents emailed today, each with its PDF."""
+    from ..deliver.outbox import attachment_name, build_message
+    from .pdf import pdf_moment
+
+    company = report.policies.company
+    by_path = {view.path: (view, rendered) for view, rendered in documents.rendered}
+    moment = pdf_moment(report.as_of)
+    n = 0
+    for o in documents.outgoing:
+        if o.delivery != "email":
+            continue
+        view, rendered = by_path[o.pdf]
+        client = view.client
+        _, data = build_message(
+            sender_name=company.name, sender=company.email, reply_to=company.reply_to,
+            to_name=client.contact or client.name, to=o.to, subject=rendered.subject,
+            text=rendered.email_text, html=rendered.email_html,
+            pdf=(stage / o.pdf).read_bytes(),
+            pdf_name=attachment_name(o.document, o.client_id, o.step, report.as_of.isoformat()),
+            client_id=o.client_id, document=o.document, step=o.step,
+            invoice_ids=o.invoice_ids, as_of=report.as_of.isoformat(),
+            language=view.language.locale.replace("_", "-"), moment=moment)
+        path = stage / o.eml
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        n += 1
+    return n
+
+
+def documents_csv_table(report: Report, outgoing: list[Outgoing]) -> pa.Table:
+    """data/documents.csv: every letter and statement of A, how it goes out, its files."""
+    from ..deliver.outbox import message_id
+
+    sender = report.policies.company.email
+    as_of = report.as_of.isoformat()
+    rows = sorted(outgoing, key=lambda o: (o.client_id, o.document, o.step))
+    return pa.table({
+        "client_id": [o.client_id for o in rows],
+        "document": [o.document for o in rows],
+        "step": [o.step for o in rows],
+        "channel": [o.channel for o in rows],
+        "delivery": [o.delivery for o in rows],
+        "to": [" ".join(o.to) for o in rows],
+        "language": [o.language for o in rows],
+        "pdf": [o.pdf for o in rows],
+        "eml": [o.eml for o in rows],
+        "message_id": [message_id(o.document, o.client_id, o.step, as_of, sender)
+                       if o.eml else "" for o in rows],
+        "invoice_ids": [" ".join(o.invoice_ids) for o in rows],
+        "note": [o.note for o in rows],
+    }, schema=pa.schema([(c, pa.string()) for c in DOCUMENT_COLUMNS]))
+
+
+DOCUMENT_COLUMNS = ("client_id", "document", "step", "channel", "delivery", "to", "language",
+                    "pdf", "eml", "message_id", "invoice_ids", "note")
+
+
+def template_display(policies_folder: str, name: str) -> str:
+    """Where a template is, for a message: the policies folder's copy or the shipped one."""
+    from ..diagnostics import display_path
+
+    own = Path(policies_folder) / "templates" / name
+    return display_path(own) if own.is_file() else f"(shipped) {name}"

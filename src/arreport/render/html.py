@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -50,13 +50,20 @@ def kpi_charts(kpis: list[CurrencyKpis]) -> dict[str, dict[str, Markup]]:
 
 
 def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
-               policies: object, risk: object, kpis: list[CurrencyKpis]
-               ) -> Iterator[tuple[str, str]]:
+               policies: object, risk: object, kpis: list[CurrencyKpis],
+               outgoing: Sequence[Any] = ()) -> Iterator[tuple[str, str]]:
     """(relative path, HTML text) for every page of the site, rendered as they are asked for
-    so that a site of many clients is never held in memory whole."""
+    so that a site of many clients is never held in memory whole. `outgoing`: the day's
+    letters and statements (report.documents.Outgoing), linked from the action list and
+    the client pages."""
+    letters = {(o.client_id, o.step): o for o in outgoing if o.document == "letter"}
+    docs_of: dict[str, list[Any]] = {}
+    for o in outgoing:
+        docs_of.setdefault(o.client_id, []).append(o)
     common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk,
               "kpis": {k.currency: k for k in kpis}, "charts": kpi_charts(kpis),
-              "kpi_methods": METHODS}
+              "kpi_methods": METHODS, "letters": letters, "docs_of": docs_of,
+              "outgoing": outgoing}
     slugs = {c.client_id: c.slug for c in site.clients}
     pages = {
         "risk.html": render("risk.html", page="risk", root="", slugs=slugs, **common),

@@ -6,11 +6,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..compute.escalation import StepTable
 from ..pipeline import Report
 from ..resources import letter_template
 from . import format as fmt
+from .contacts_view import ContactHistory, ContactLine
 from .reasons import action_reasons, fee_reasons, hold_reasons
 from .view import client_slug
 
@@ -40,6 +42,12 @@ class ClientAction:
     currency: str
     total: str
     lines: list[ActionLine]
+    # for the collector: who to ask for, how to reach them, what was said last
+    contact: str = ""
+    phone: str = ""
+    email: str = ""
+    last: ContactLine | None = None
+    promise: ContactLine | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,14 @@ def build_actions_view(report: Report) -> ActionsView:
     kinds = report.ledger.clients["kind"].fillna("business").astype(str).to_numpy()
     inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
     reasons = action_reasons(report)
+    history = ContactHistory(report)
+    info = {k: report.ledger.clients[k].to_numpy(dtype=object) if k in report.ledger.clients
+            else np.full(len(names), None, dtype=object) for k in ("contact", "phone", "email")}
+
+    def text(k: str, c: int) -> str:
+        v = info[k][c]
+        return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
+
     rows = []
     for i, (c, inv, cur, g, amount, dpd) in enumerate(zip(
             acts["client"].tolist(), acts["inv"].tolist(), acts["cur"].tolist(),
@@ -140,7 +156,9 @@ def build_actions_view(report: Report) -> ActionsView:
         group.actions.append(ClientAction(
             client_id=cid, name=str(names[c]), href=f"clients/{client_slug(cid)}.html",
             step=st.id, when=st.when(), template=template, action=st.action or "",
-            currency=currency, total="", lines=[line]))
+            currency=currency, total="", lines=[line], contact=text("contact", c),
+            phone=text("phone", c), email=text("email", c), last=history.last(c),
+            promise=history.running_promise(c)))
         totals[-1].append(amount)
     for group, group_totals in zip(groups, totals, strict=True):
         group.actions[:] = [replace(act, total=fmt.amount(total, act.currency))

@@ -33,7 +33,10 @@ def _days(n: int) -> str:
 
 
 def _at(report: Report, source: str, row: int) -> str:
-    """`contacts.csv:5`: where a ledger row stands in its file."""
+    """`contacts.csv:5`: where a ledger row stands in its file (a contact `arreport send`
+    logged has a negative row: minus its line in the sent log)."""
+    if source == "contacts" and row < 0:
+        return f"{report.ledger.sent_log or 'sent log'}:{-row}"
     raw = report.ledger.sources.get(source)
     return f"{raw.display}:{raw.lines.line(int(row))}" if raw is not None else source
 

@@ -180,6 +180,12 @@ class Profile:
     tier_reason: str
     keep_text: str  # what keeps the tier, or what reaches the next one (for the statement)
     season: list[tuple[str, str, int]] = field(default_factory=list)  # (month, days, n)
+    # loyalty figures over the loyalty window, for the statement's note in any language
+    tier_index: int = -1  # into policies.loyalty.tiers; -1 none
+    loyalty_paid: int = 0
+    loyalty_on_time: int = 0
+    reach_tier_index: int = -1  # the tier within reach of a client holding none
+    reach_need: int = 0  # invoices paid on time that reach it
     # raw figures for the CSVs
     raw: dict[str, int] = field(default_factory=dict)
 
@@ -326,6 +332,9 @@ def _profiles(report: Report) -> list[Profile]:
             previous_tier=tiers[p].name if p != NO_TIER else "", change=str(change[i]),
             reward=tiers[t].reward(cur) if t != NO_TIER else "", tier_reason=tier_reason,
             keep_text=keep, season=season.get((c, int(cols["cur"][i])), []),
+            tier_index=t, loyalty_paid=l_paid, loyalty_on_time=l_on,
+            reach_tier_index=int(reach_tier[i]) if t == NO_TIER else -1,
+            reach_need=int(reach_need[i]) if t == NO_TIER else 0,
             raw=row | {"spend_norm_scaled": _scaled(row["spend_norm"], rp.trend_days,
                                                     row["norm_days"])}))
     return out

@@ -104,6 +104,8 @@ class ClientView:
     actions: list[str] = field(default_factory=list)  # today's steps: "INV-1: formal_notice"
     profiles: list[Any] = field(default_factory=list)  # profile.Profile per currency
     offers: list[OfferRow] = field(default_factory=list)  # early-payment discounts to take
+    phone: str = ""
+    history: list[Any] = field(default_factory=list)  # contacts_view.ContactLine, newest first
 
 
 @dataclass(frozen=True)
@@ -234,8 +236,9 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
     t_unapplied = tab["unapplied_credit"].to_numpy().tolist()
     terms_col = (it["terms"].astype(str).to_numpy().tolist() if "terms" in it
                  else [""] * len(it))
-    info = {c: clients[c].to_numpy(dtype=object).tolist()
-            for c in ("address", "contact", "email", "segment", "kind")}
+    info = {c: clients[c].to_numpy(dtype=object).tolist() if c in clients
+            else [None] * len(clients)
+            for c in ("address", "contact", "email", "segment", "kind", "phone")}
     credit_text, hold_text, action_text = _client_status(report)
     client_views: list[ClientView] = []
     i = 0
@@ -259,7 +262,8 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             contact=_text(info["contact"][c]), email=_text(info["email"][c]),
             segment=_text(info["segment"][c]), kind=_text(info["kind"][c]),
             terms=terms_col[first_item] if first_item >= 0 else "", currencies=ccs,
-            has_statement=any(cc.total_minor > 0 for cc in ccs),
+            has_statement=any(cc.total_minor > 0 or cc.unapplied_minor > 0 for cc in ccs),
+            phone=_text(info["phone"][c]),
             credit=credit_text.get(c, ""), hold=hold_text.get(c, ""),
             actions=action_text.get(c, [])))
         i = j
@@ -276,6 +280,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
             contact=_text(info["contact"][c]), email=_text(info["email"][c]),
             segment=_text(info["segment"][c]), kind=_text(info["kind"][c]), terms="",
             currencies=[], has_statement=False, credit=credit_text.get(c, ""),
+            phone=_text(info["phone"][c]),
             hold=hold_text.get(c, ""), actions=action_text.get(c, [])))
     client_views.sort(key=lambda v: v.client_id)
     client_views = _with_profiles(report, client_views)
@@ -291,11 +296,13 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
 
 def _with_profiles(report: Report, views: list[ClientView]) -> list[ClientView]:
     """Each client's payment behaviour, risk, loyalty and open discount offers."""
+    from .contacts_view import ContactHistory
     from .profile import by_client
     from .profile_tables import offer_reasons
 
     code_of = {str(c): i for i, c in enumerate(report.ledger.client_ids().tolist())}
     profiles = by_client(report)
+    history = ContactHistory(report)
     o = report.offers
     reasons = offer_reasons(report)
     inv_ids = report.ledger.invoices["invoice_id"].to_numpy(dtype=object)
@@ -311,7 +318,8 @@ def _with_profiles(report: Report, views: list[ClientView]) -> list[ClientView]:
     out = []
     for v in views:
         code = code_of[v.client_id]
-        out.append(replace(v, profiles=profiles.get(code, []), offers=offers.get(code, [])))
+        out.append(replace(v, profiles=profiles.get(code, []), offers=offers.get(code, []),
+                           history=history.of(code)))
     return out
 
 
