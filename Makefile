@@ -8,7 +8,7 @@ DEMO_LEDGER := examples/demo
 DEMO_AS_OF := $(shell cat $(DEMO_LEDGER)/AS_OF 2>/dev/null)
 OUT ?= site
 
-.PHONY: reports test bench setup system-deps lint clean demo-ledger docs
+.PHONY: reports test bench setup system-deps lint clean demo-ledger docs messages
 
 reports: setup
 	$(BIN)/arreport build --ledger $(DEMO_LEDGER) --policies policies --as-of $(DEMO_AS_OF) --out $(OUT)
@@ -36,6 +36,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 docs: setup
 	$(BIN)/python -m arreport.policy.reference > docs/policies.md
+
+# the documents' words for translators: extract them from the templates, merge into each .po
+LOCALE := reports/templates/locale
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --omit-header -o $(LOCALE)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) -D messages --ignore-obsolete --ignore-pot-creation-date
 
 demo-ledger: setup
 	$(BIN)/python scripts/generate_ledger.py --demo --out $(DEMO_LEDGER)

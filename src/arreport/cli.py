@@ -206,8 +206,11 @@ def check(ledger_dir: Path, policies_dir: Path, strict: bool) -> None:
 @click.option("--policies", "policies_dir", default=DEFAULT_POLICIES, show_default=True,
               type=click.Path(path_type=Path), help="Folder of policy YAML files.")
 @click.option("--as-of", "as_of", default=None, help="As-of date YYYY-MM-DD (default: today).")
+@click.option("--sent-log", "sent_log", default=DEFAULT_SENT_LOG, show_default=True,
+              type=click.Path(path_type=Path),
+              help="What `arreport send` delivered: counts as contacts (read if present).")
 def explain(client: str, invoice: str | None, ledger_dir: Path, policies_dir: Path,
-            as_of: str | None) -> None:
+            as_of: str | None, sent_log: Path) -> None:
     """Why a client or invoice gets its actions, fees and hold: every rule with its file:line."""
     import numpy as np
 
@@ -217,6 +220,7 @@ def explain(client: str, invoice: str | None, ledger_dir: Path, policies_dir: Pa
 
     day = _as_of(as_of)
     ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
+    ledger = _with_sent_log(ledger, sent_log)
     report = compute(ledger, policies, day, diags)
     ids = ledger.client_ids().astype(str)
     hits = np.flatnonzero(ids == client)

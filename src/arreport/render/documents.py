@@ -133,8 +133,15 @@ def render_letter(view: LetterView, company: Company, created: str,
                   policies_folder: str) -> Rendered:
     """The letter's PDF HTML and the email that carries it (same subject, body and closing)."""
     env = environment(policies_folder, view.language.code)
-    name = letter_template_name(view.template, policies_folder, view.client.kind,
-                                view.language.code)
+    name = None
+    requested = view.language.requested
+    if requested and requested != view.language.code:  # a letter of the folder's own, say nl
+        name = letter_template_name(view.template, policies_folder, view.client.kind,
+                                    requested)
+        if name is not None and f"letters/{requested}/" not in name:
+            name = None
+    name = name or letter_template_name(view.template, policies_folder, view.client.kind,
+                                        view.language.code)
     if name is None:
         raise TemplateProblem(view.template, "no such letter template")
     try:
@@ -185,8 +192,8 @@ def _plain(fragment: str) -> str:
     for p in paragraphs:
         if not p:
             continue
-        lines = [textwrap.fill(line.strip(), width=72, subsequent_indent="  "
-                               if line.strip().startswith("- ") else "")
+        lines = [textwrap.fill(line.strip(), width=72, break_on_hyphens=False,
+                               subsequent_indent="  " if line.strip().startswith("- ") else "")
                  for line in p.split("\n") if line.strip()]
         out.append("\n".join(lines))
     return "\n\n".join(out)

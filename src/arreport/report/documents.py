@@ -26,7 +26,7 @@ from ..diagnostics import Diagnostic
 from ..ledger.dates import NO_DATE, to_day
 from ..pipeline import Report
 from ..policy.model import BankAccount, Company, Step
-from .locale import Formatter, Language, formatter, language_for
+from .locale import TRANSLATED, Formatter, Language, formatter, language_for
 from .profile import by_client
 from .view import client_slug
 
@@ -771,6 +771,21 @@ def plan_outgoing(report: Report, letters: list[LetterView],
                             to=good if delivery == "email" else [],
                             language=doc.language.code, pdf=doc.path, eml=eml,
                             invoice_ids=list(invoices), note=note))
+    fallbacks: dict[str, list[str]] = {}
+    for doc in [*letters, *statements]:
+        if doc.language.fell_back:
+            ids = fallbacks.setdefault(doc.language.requested, [])
+            if doc.client.client_id not in ids:
+                ids.append(doc.client.client_id)
+    for lang, ids in sorted(fallbacks.items()):
+        file, line = where(ids[0])
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        warnings.append(Diagnostic(
+            "warning", file, line, "language", "language",
+            f"language '{lang}' has no translation: the documents of {shown} are in English "
+            "(dates and amounts still in their country's format)",
+            "translated: " + ", ".join(TRANSLATED) + "; or give a policies-folder letter in "
+            f"templates/letters/{lang}/"))
     if any(o.note == "company.yaml gives no sender email" for o in out):
         warnings.append(Diagnostic(
             "warning", "company.yaml", report.policies.company.source.line or None, None,
