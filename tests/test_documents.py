@@ -18,8 +18,8 @@ import pytest
 from arreport.compute.statement import activity, opening_balances, period_start
 from arreport.ledger.dates import to_day
 from arreport.pipeline import compute, load_inputs
-from arreport.report.documents import build_letters, build_statements, plan_outgoing
 from arreport.render.documents import render_statement
+from arreport.report.documents import build_letters, build_statements, plan_outgoing
 from conftest import (
     DEFAULT_POLICIES,
     REPO,
@@ -33,8 +33,8 @@ from conftest import (
 A = dt.date(2024, 3, 15)
 CLIENTS = """
     client_id,name,email,country,language,currency,address,contact,phone,kind
-    C1,Acme Dental,ap@acme.example,US,en,USD,1 Main St\\nAustin TX 78701,Ann Lee,+1 512 555 0100,business
-    DE1,Praxis Weiss,buchhaltung@weiss.example,DE,de,EUR,Hauptstr. 1\\n80331 München,Eva Weiss,,business
+    C1,Acme Dental,ap@acme.example,US,en,USD,1 Main St\\nAustin TX 78701,Ann Lee,+1 512 5550,business
+    DE1,Praxis Weiss,ap@weiss.example,DE,de,EUR,Hauptstr. 1\\n80331 München,Eva Weiss,,business
     FR1,Cabinet Roux,compta@roux.example,FR,fr,EUR,1 rue Nord\\n69001 Lyon,,,business
     ES1,Clínica Sol,admin@sol.example,ES,es,EUR,Calle Mayor 1\\n28013 Madrid,,,business
     NL1,Kliniek Oost,info@oost.example,NL,nl,EUR,Dam 1\\n1012 JS Amsterdam,,,business
@@ -243,7 +243,7 @@ def test_the_email_carries_the_pdf_and_says_who_it_is_from(built: Path) -> None:
     assert msg["From"] == '"Meridian Professional Supply Co." ' \
                           "<receivables@meridian-supply.example>"
     assert msg["Reply-To"] == "credit.control@meridian-supply.example"
-    assert msg["To"] == "Eva Weiss <buchhaltung@weiss.example>"
+    assert msg["To"] == "Eva Weiss <ap@weiss.example>"
     assert msg["Message-ID"] == row["message_id"]
     assert msg["Content-Language"] == "de-DE"
     assert (msg["X-Arreport-Client"], msg["X-Arreport-Document"]) == ("DE1", "statement")

@@ -772,11 +772,12 @@ def plan_outgoing(report: Report, letters: list[LetterView],
                             language=doc.language.code, pdf=doc.path, eml=eml,
                             invoice_ids=list(invoices), note=note))
     fallbacks: dict[str, list[str]] = {}
-    for doc in [*letters, *statements]:
-        if doc.language.fell_back:
-            ids = fallbacks.setdefault(doc.language.requested, [])
-            if doc.client.client_id not in ids:
-                ids.append(doc.client.client_id)
+    for language, client in [(v.language, v.client) for v in letters] + [
+            (s.language, s.client) for s in statements]:
+        if language.fell_back:
+            ids = fallbacks.setdefault(language.requested, [])
+            if client.client_id not in ids:
+                ids.append(client.client_id)
     for lang, ids in sorted(fallbacks.items()):
         file, line = where(ids[0])
         shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
