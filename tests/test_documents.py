@@ -33,7 +33,7 @@ from conftest import (
 A = dt.date(2024, 3, 15)
 CLIENTS = """
     client_id,name,email,country,language,currency,address,contact,phone,kind
-    C1,Acme Dental,ap@acme.example,US,en,USD,1 Main St\\nAustin TX 78701,Ann Lee,+1 512 5550,business
+    C1,Acme Dental,ap@acme.example,US,en,USD,1 Main St\\nAustin TX 78701,Ann Lee,+1 512 555,business
     DE1,Praxis Weiss,ap@weiss.example,DE,de,EUR,Hauptstr. 1\\n80331 München,Eva Weiss,,business
     FR1,Cabinet Roux,compta@roux.example,FR,fr,EUR,1 rue Nord\\n69001 Lyon,,,business
     ES1,Clínica Sol,admin@sol.example,ES,es,EUR,Calle Mayor 1\\n28013 Madrid,,,business
