@@ -288,6 +288,81 @@ def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: P
                f"({time.perf_counter() - started:.1f} s)", err=True)
 
 
+@cli.command()
+@click.option("--outbox", "outbox", default=f"{DEFAULT_OUT}/outbox", show_default=True,
+              type=click.Path(path_type=Path), help="The .eml files `arreport build` wrote.")
+@click.option("--sent-log", "sent_log", default=DEFAULT_SENT_LOG, show_default=True,
+              type=click.Path(path_type=Path),
+              help="Where each delivered Message-ID is logged; one already there is skipped.")
+@click.option("--smtp", "smtp", default=None, metavar="HOST:PORT",
+              help="The SMTP server (needed with --send).")
+@click.option("--starttls", is_flag=True, help="Upgrade the connection with STARTTLS.")
+@click.option("--ssl", "use_ssl", is_flag=True, help="Connect with TLS from the start.")
+@click.option("--user", default=None, help="Log in as this user (password from --password-env).")
+@click.option("--password-env", default="ARREPORT_SMTP_PASSWORD", show_default=True,
+              metavar="NAME", help="The environment variable holding the SMTP password.")
+@click.option("--rate", default=60.0, show_default=True, type=click.FloatRange(min=0),
+              help="At most this many messages a minute (0: no limit).")
+@click.option("--retries", default=3, show_default=True, type=click.IntRange(0, 20),
+              help="Tries again after a temporary failure this many times.")
+@click.option("--backoff", default=2.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds before the first retry; doubled each time.")
+@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds to wait for the server.")
+@click.option("--send", "really", is_flag=True,
+              help="Deliver. Without it, list what would be sent and send nothing.")
+def send(outbox: Path, sent_log: Path, smtp: str | None, starttls: bool, use_ssl: bool,
+         user: str | None, password_env: str, rate: float, retries: int, backoff: float,
+         timeout: float, really: bool) -> None:
+    """Send the outbox's emails: a dry run that lists them unless --send. Each delivered
+    message is logged at once; one already in the sent log is never sent again."""
+    import os
+
+    from .deliver.sentlog import SendLocked
+    from .deliver.smtp import SendError, Smtp, deliver, dry_run
+
+    if not outbox.is_dir():
+        raise click.BadParameter(f"'{outbox}' is not a folder; run `arreport build` first "
+                                 "(it writes the outbox under --out)", param_hint="--outbox")
+    if not really:
+        summary = dry_run(outbox, sent_log, click.echo)
+        sys.exit(1 if summary.unreadable else 0)
+    if smtp is None:
+        raise click.UsageError("--send needs --smtp HOST:PORT")
+    host, _, port_text = smtp.rpartition(":")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise click.BadParameter(f"'{smtp}' is not HOST:PORT", param_hint="--smtp")
+    if starttls and use_ssl:
+        raise click.UsageError("--starttls and --ssl exclude each other")
+    password = None
+    if user is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise click.BadParameter(f"--user {user} needs the password in the environment "
+                                     f"variable {password_env}, which is not set",
+                                     param_hint="--password-env")
+    settings = Smtp(host=host.strip("[]"), port=int(port_text),
+                    security="ssl" if use_ssl else "starttls" if starttls else "plain",
+                    user=user, password=password, timeout=timeout)
+    try:
+        summary = deliver(outbox, sent_log, settings, click.echo,
+                          now=lambda: dt.datetime.now(dt.UTC), sleep=time.sleep,
+                          rate_per_minute=rate, retries=retries, backoff=backoff)
+    except (SendError, SendLocked) as exc:
+        done = getattr(exc, "summary", None)
+        if done is not None:
+            click.echo(f"arreport send: stopped after {done.sent} sent, {done.already} "
+                       f"already sent, {len(done.failed)} failed", err=True)
+        click.echo(f"arreport send: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"arreport send: {summary.sent} sent, {summary.already} already sent, "
+               f"{len(summary.failed)} failed"
+               + (f", {len(summary.unreadable)} unreadable" if summary.unreadable else "")
+               + f"; logged in {sent_log}", err=True)
+    if summary.failed or summary.unreadable:
+        sys.exit(1)
+
+
 def _date_option(value: str, name: str) -> dt.date:
     """A date given as YYYY-MM-DD exactly (fromisoformat alone also takes 20240630 and
     2024-W26-7), within the dates arreport handles."""

@@ -29,10 +29,13 @@ def with_sent(ledger: Ledger, sent: pd.DataFrame, display: str) -> Ledger:
                          index=ledger.invoices["invoice_id"].astype(object).to_numpy())
     inv_rows = inv_rows[~inv_rows.index.duplicated()]
     rows: list[dict[str, object]] = []
-    for k, (cid, document, step, invoices, as_of, to, mid) in enumerate(zip(
-            sent["client_id"].tolist(), sent["document"].tolist(), sent["step"].tolist(),
+    # read_sent_log indexes each row by its line in the file
+    lines = (sent.index.astype(int).tolist() if sent.index.name == "line"
+             else list(range(2, len(sent) + 2)))
+    for line, cid, document, step, invoices, as_of, to, mid in zip(
+            lines, sent["client_id"].tolist(), sent["document"].tolist(), sent["step"].tolist(),
             sent["invoice_ids"].tolist(), sent["as_of"].tolist(), sent["to"].tolist(),
-            sent["message_id"].tolist(), strict=True)):
+            sent["message_id"].tolist(), strict=True):
         client = code_of.get(str(cid))
         if client is None:
             continue
@@ -44,7 +47,7 @@ def with_sent(ledger: Ledger, sent: pd.DataFrame, display: str) -> Ledger:
             rows.append({"date": day, "client_id": str(cid), "channel": "email",
                          "invoice_id": inv_id, "step": str(step) if step else None,
                          "outcome": "sent", "promise_date": NO_DATE, "note": note,
-                         "row": -(k + 2), "client": client,
+                         "row": -int(line), "client": client,
                          "inv": int(inv_rows.get(inv_id, -1)) if inv_id else -1})
     if not rows:
         return _copy(ledger, sent_log=display)
