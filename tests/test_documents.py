@@ -351,3 +351,136 @@ def test_a_misspelt_company_key_is_located_with_a_suggestion(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "reply_too: unknown key 'reply_too'; did you mean 'reply_to'?" in done.stderr
     assert "paper: 'A5' is not allowed; expected one of: A4, Letter" in done.stderr
+
+
+# --- what the review found ----------------------------------------------------------------
+
+def test_a_deposit_invoices_letters_list_only_the_line_at_their_step(tmp_path: Path) -> None:
+    """D1: deposit 300.00 due Feb 1 (43 days: formal notice), balance 700.00 due Mar 2 (13
+    days: first overdue); each letter lists its own line."""
+    policies = write_policies(tmp_path / "policies", terms="""
+        currency: USD
+        aging: {basis: due_date, buckets: [0, 30, 60, 90]}
+        terms:
+          net30: {net_days: 30}
+          dep30: {net_days: 30, deposit: {percent: 30}}
+        default_terms: net30
+    """, segments="""
+        default: {terms: net30, ladder: standard}
+        segments: {}
+        clients: {}
+    """)
+    write_ledger(tmp_path / "ledger", invoices="""
+        invoice_id,client_id,issue_date,amount,terms
+        D1,C1,2024-02-01,1000.00,dep30
+    """)
+    letters = build_letters(_report(tmp_path / "ledger", A, policies))
+    assert [(v.step, [(ln.due_date, ln.open_amount) for ln in v.currencies[0].lines])
+            for v in letters] == [
+        ("first_overdue", [("Mar 2, 2024", "$700.00")]),
+        ("formal_notice", [("Feb 1, 2024", "$300.00")])]
+
+
+def test_a_plan_covers_its_invoices_on_the_statement_whatever_the_ladder_pauses(
+        tmp_path: Path) -> None:
+    """The ladder does not pause for plans, but the plan still says what is due: 100.00 a
+    month, one installment paid, none missed, so nothing of I1 is due now."""
+    policies = write_policies(tmp_path / "policies")
+    text = (policies / "escalation.yaml").read_text(encoding="utf-8")
+    (policies / "escalation.yaml").write_text(
+        text.replace("pause_when: [disputed, payment_plan]", "pause_when: [disputed]", 1),
+        encoding="utf-8")
+    write_ledger(tmp_path / "ledger", invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2023-12-01,2024-01-10,300.00
+        I2,C1,2024-01-01,2024-02-01,50.00
+    """, payments="""
+        payment_id,client_id,date,amount,invoice_id
+        P1,C1,2024-02-01,100.00,I1
+        P2,C1,2024-03-02,100.00,I1
+    """, payment_plans="""
+        plan_id,client_id,start,installments,every_days,amount,invoice_ids
+        PL1,C1,2024-02-01,3,30,100.00,I1
+    """)
+    (st,) = build_statements(_report(tmp_path / "ledger", A, policies))
+    (usd,) = st.currencies
+    assert [ln.invoice_id for ln in usd.planned_lines] == ["I1"]
+    assert [ln.invoice_id for ln in usd.due_lines] == ["I2"]
+    assert (usd.due_now_minor, usd.planned_minor, usd.balance_minor) == (5000, 10000, 15000)
+    assert usd.plan is not None
+    assert [r.status for r in usd.plan.rows] == ["paid", "paid", "upcoming"]
+
+
+def test_email_cells_as_people_write_them() -> None:
+    from arreport.deliver.outbox import client_addresses
+
+    assert client_addresses("Accounts Payable <ap@z.example>; b@y.example, c@x.example") == (
+        ["ap@z.example", "b@y.example", "c@x.example"], [])
+    assert client_addresses("ap@z.example bob@ nope") == (["ap@z.example"], ["bob@", "nope"])
+    assert client_addresses("") == ([], [])
+
+
+def test_a_statement_period_of_days_needs_a_sending_rule(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "ledger", invoices="""
+        invoice_id,client_id,issue_date,amount
+        I1,C1,2024-01-01,100.00
+    """)
+    policies = write_policies(tmp_path / "policies")
+    company = policies / "company.yaml"
+    text = company.read_text(encoding="utf-8")
+    company.write_text(text.replace("statement_period: month", "statement_period: 30"),
+                       encoding="utf-8")
+    done = run_arreport("check", "--ledger", tmp_path / "ledger", "--policies", policies,
+                        cwd=tmp_path)
+    assert done.returncode == 1
+    assert "statement_email: a period of 30 days has no end to send statements on" \
+        in done.stderr
+    company.write_text(text.replace("statement_period: month", "statement_period: 30")
+                       .replace("statement_email: period_end", "statement_email: always"),
+                       encoding="utf-8")
+    done = run_arreport("check", "--ledger", tmp_path / "ledger", "--policies", policies,
+                        cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+def test_only_letters_can_be_replaced_and_every_language_folder_is_checked(
+        tmp_path: Path) -> None:
+    write_ledger(tmp_path / "ledger", clients="""
+        client_id,name,email,country,language
+        C1,Clínica,c@c.example,PT,pt
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-03-15,100.00
+    """)
+    policies = write_policies(tmp_path / "policies")
+    own = policies / "templates"
+    (own / "emails").mkdir(parents=True)
+    (own / "statement.html").write_text("{{ doc.nope }}", encoding="utf-8")
+    (own / "emails" / "letter.txt").write_text("{{ doc.nope }}", encoding="utf-8")
+    done = run_arreport("build", "--ledger", tmp_path / "ledger", "--policies", policies,
+                        "--as-of", "2024-03-15", "--out", tmp_path / "site", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr  # the shipped statement and email are used
+    (own / "letters" / "pt").mkdir(parents=True)
+    (own / "letters" / "pt" / "reminder_due.html").write_text(
+        '{% extends "letters/_letter.html" %}{% block subject %}{{ doc.nope }}{% endblock %}',
+        encoding="utf-8")
+    checked = run_arreport("check", "--ledger", tmp_path / "ledger", "--policies", policies,
+                           cwd=tmp_path)
+    assert checked.returncode == 1
+    assert "templates/letters/pt/reminder_due.html: error:" in checked.stderr
+    assert "Traceback" not in checked.stderr
+
+
+def test_a_country_or_language_that_is_no_code_is_a_warning(tmp_path: Path) -> None:
+    write_ledger(tmp_path / "ledger", clients="""
+        client_id,name,email,country,language
+        C1,Acme,a@a.example,USA,english
+    """, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        I1,C1,2024-01-01,2024-03-15,100.00
+    """)
+    report = _report(tmp_path / "ledger")
+    _, warnings = plan_outgoing(report, build_letters(report), build_statements(report))
+    texts = [w.format() for w in warnings]
+    assert any("country: 'USA' is not a country code (1 client(s): C1)" in t for t in texts)
+    assert any("language: 'english' is not a language code" in t for t in texts)

@@ -92,7 +92,7 @@ def _port(controller: Controller) -> int:
     return int(controller.port)
 
 
-def outbox(folder: Path, n: int = 5) -> list[str]:
+def outbox(folder: Path, n: int = 5, as_of: str = "2026-06-30") -> list[str]:
     """n messages as `arreport build` writes them; their Message-IDs."""
     import datetime as dt
 
@@ -105,7 +105,7 @@ def outbox(folder: Path, n: int = 5) -> list[str]:
             to=[f"ap{k}@client{k}.example"], subject=f"Letter {k}", text=f"Hello {k}\n",
             html=f"<p>Hello {k}</p>", pdf=PDF, pdf_name=f"due-C{k}-2026-06-30.pdf",
             client_id=f"C{k}", document="letter", step="due", invoice_ids=[f"I{k}"],
-            as_of="2026-06-30", language="en-US",
+            as_of=as_of, language="en-US",
             moment=dt.datetime(2026, 6, 30, tzinfo=dt.UTC))
         (folder / f"C{k}-due.eml").write_bytes(data)
         ids.append(mid)
@@ -116,8 +116,8 @@ def send(tmp: Path, *args: str, env: dict[str, str] | None = None
          ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(ARREPORT), "send", "--outbox", str(tmp / "outbox"),
                            "--sent-log", str(tmp / "sent_log.csv"), "--backoff", "0.01",
-                           "--rate", "0", *args], cwd=tmp, capture_output=True, text=True,
-                          timeout=120, check=False, env=env)
+                           "--rate", "0", "--max-age-days", "3650", *args], cwd=tmp,
+                          capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
 def logged(tmp: Path) -> list[dict[str, str]]:
@@ -181,7 +181,8 @@ def test_a_crash_halfway_and_a_rerun_deliver_each_message_exactly_once(
     inbox.on_data = crash_on_third
     proc = subprocess.Popen([str(ARREPORT), "send", "--outbox", str(tmp_path / "outbox"),
                              "--sent-log", str(tmp_path / "sent_log.csv"), "--rate", "0",
-                             "--send", "--smtp", f"127.0.0.1:{_port(controller)}"],
+                             "--max-age-days", "3650", "--send", "--smtp",
+                             f"127.0.0.1:{_port(controller)}"],
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     started.append(proc)
@@ -247,11 +248,40 @@ def test_a_file_that_is_not_a_built_message_is_left_alone(
 def test_a_server_that_is_down_is_retried_then_given_up(tmp_path: Path) -> None:
     port = free_port()  # nobody listens on it
     outbox(tmp_path / "outbox", 1)
+    outbox(tmp_path / "outbox", 3)
     done = send(tmp_path, "--send", "--smtp", f"127.0.0.1:{port}", "--retries", "2")
     assert done.returncode == 1
-    assert done.stdout.count("retrying in") == 2
-    assert "gave up after 3 tries" in done.stdout
+    assert done.stdout.count("retrying in") == 2  # then the run stops: no server, no point
+    assert f"cannot reach 127.0.0.1:{port} after 3 tries" in done.stderr
+    assert "stopped after 0 sent" in done.stderr
     assert not logged(tmp_path)
+
+
+def test_an_outbox_built_for_another_day_is_not_sent(
+        tmp_path: Path, server: tuple[Controller, Inbox]) -> None:
+    import datetime as dt
+
+    controller, inbox = server
+    today = dt.date.today()
+    fresh = outbox(tmp_path / "outbox", 1, as_of=(today - dt.timedelta(days=2)).isoformat())
+    (tmp_path / "outbox" / "C1-due.eml").rename(tmp_path / "outbox" / "A-fresh.eml")
+    outbox(tmp_path / "outbox", 1, as_of=(today - dt.timedelta(days=30)).isoformat())
+    (tmp_path / "outbox" / "C1-due.eml").rename(tmp_path / "outbox" / "B-old.eml")
+    outbox(tmp_path / "outbox", 1, as_of=(today + dt.timedelta(days=1)).isoformat())
+    (tmp_path / "outbox" / "C1-due.eml").rename(tmp_path / "outbox" / "C-future.eml")
+    args = ["send", "--outbox", str(tmp_path / "outbox"), "--sent-log",
+            str(tmp_path / "sent_log.csv"), "--rate", "0"]
+    dry = subprocess.run([str(ARREPORT), *args], cwd=tmp_path, capture_output=True, text=True,
+                         check=False)
+    assert dry.returncode == 1
+    assert "not sent      B-old.eml: built as of" in dry.stdout and "30 days ago" in dry.stdout
+    assert "not sent      C-future.eml: built as of" in dry.stdout
+    done = subprocess.run([str(ARREPORT), *args, "--send", "--smtp",
+                           f"127.0.0.1:{_port(controller)}"], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1
+    assert "1 sent, 0 already sent, 0 failed, 2 out of date" in done.stderr
+    assert [str(m["Message-ID"]) for m in inbox.messages] == fresh
 
 
 class Accounts:
@@ -337,8 +367,8 @@ def test_what_was_sent_counts_as_contact_history_and_stops_a_repeat(
     assert built.returncode == 0, built.stderr
     before = (tmp_path / "site" / "data" / "actions.csv").read_text()
     assert ",C0028,INV-000671,USD,penalty_warning,email," in before
-    done = subprocess.run([str(ARREPORT), "send", "--send", "--rate", "0", "--smtp",
-                           f"127.0.0.1:{_port(controller)}"], cwd=tmp_path,
+    done = subprocess.run([str(ARREPORT), "send", "--send", "--rate", "0", "--max-age-days",
+                           "3650", "--smtp", f"127.0.0.1:{_port(controller)}"], cwd=tmp_path,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     n = len(list((tmp_path / "site" / "outbox").glob("*.eml")))
@@ -354,9 +384,9 @@ def test_what_was_sent_counts_as_contact_history_and_stops_a_repeat(
     assert "penalty_warning letter emailed to accounts@clearview-medical.example" in page
     assert "sent_log.csv:" in page
     # the statements go to the outbox again only for a new period; the sent ones stay logged
-    rerun = subprocess.run([str(ARREPORT), "send", "--send", "--rate", "0", "--smtp",
-                            f"127.0.0.1:{_port(controller)}"], cwd=tmp_path,
-                           capture_output=True, text=True, check=False)
+    rerun = subprocess.run([str(ARREPORT), "send", "--send", "--rate", "0", "--max-age-days",
+                            "3650", "--smtp", f"127.0.0.1:{_port(controller)}"],
+                           cwd=tmp_path, capture_output=True, text=True, check=False)
     assert rerun.returncode == 0 and " 0 sent," in rerun.stderr
 
 
@@ -384,3 +414,52 @@ def test_sent_rows_become_contacts_of_the_ledger(tmp_path: Path) -> None:
     assert getattr(merged, "currencies", None) == getattr(ledger, "currencies", None)
 
 
+
+
+def test_a_letter_covering_another_invoice_is_another_message_and_odd_ids_survive(
+        tmp_path: Path, server: tuple[Controller, Inbox]) -> None:
+    """After sending, a rebuild on the same day whose letter covers a new invoice sends that
+    letter (a new Message-ID); an invoice id with spaces and a client id with two spaces are
+    recorded exactly, so the step is not emailed again."""
+    from conftest import DEFAULT_POLICIES, write_ledger
+
+    controller, inbox = server
+    clients = """
+        client_id,name,email
+        Kunde  Zwei,Kunde Zwei GmbH,ap@zwei.example
+    """
+    write_ledger(tmp_path / "ledger", clients=clients, invoices="""
+        invoice_id,client_id,issue_date,due_date,amount
+        INV 77,Kunde  Zwei,2026-05-01,2026-06-29,100.00
+    """)
+
+    def build(as_of: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(ARREPORT), "build", "--ledger", str(tmp_path / "ledger"),
+                               "--policies", str(DEFAULT_POLICIES), "--as-of", as_of,
+                               "--out", "site"], cwd=tmp_path, capture_output=True, text=True,
+                              check=False)
+
+    def deliver() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(ARREPORT), "send", "--send", "--rate", "0",
+                               "--max-age-days", "3650", "--smtp",
+                               f"127.0.0.1:{_port(controller)}"], cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+
+    assert build("2026-06-29").returncode == 0
+    assert deliver().returncode == 0
+    assert len(inbox.messages) == 1
+    row = logged(tmp_path)[0]
+    assert (row["client_id"], row["invoice_ids"]) == ("Kunde  Zwei", "INV%2077")
+    # the same day, a second invoice falls due: the letter now covers both, a new message
+    with (tmp_path / "ledger" / "invoices.csv").open("a", encoding="utf-8") as fh:
+        fh.write("INV 78,Kunde  Zwei,2026-05-02,2026-06-29,50.00\n")
+    rebuilt = build("2026-06-29")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    actions = (tmp_path / "site" / "data" / "actions.csv").read_text()
+    assert "INV 78" in actions and "INV 77" not in actions  # 77's due step is recorded
+    assert deliver().returncode == 0
+    assert len(inbox.messages) == 2
+    assert str(inbox.messages[1]["X-Arreport-Invoices"]) == "INV%2078"
+    # the next day neither invoice gets its `due` step again
+    assert build("2026-06-30").returncode == 0
+    assert ",due," not in (tmp_path / "site" / "data" / "actions.csv").read_text()

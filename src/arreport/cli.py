@@ -309,11 +309,14 @@ def backtest(start: str, end: str, every: str, ledger_dir: Path, policies_dir: P
               help="Seconds before the first retry; doubled each time.")
 @click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
               help="Seconds to wait for the server.")
+@click.option("--max-age-days", default=7, show_default=True, type=click.IntRange(0, 3650),
+              help="Messages built as of more than this many days ago are not sent (nor "
+                   "any built for a later day).")
 @click.option("--send", "really", is_flag=True,
               help="Deliver. Without it, list what would be sent and send nothing.")
 def send(outbox: Path, sent_log: Path, smtp: str | None, starttls: bool, use_ssl: bool,
          user: str | None, password_env: str, rate: float, retries: int, backoff: float,
-         timeout: float, really: bool) -> None:
+         timeout: float, max_age_days: int, really: bool) -> None:
     """Send the outbox's emails: a dry run that lists them unless --send. Each delivered
     message is logged at once; one already in the sent log is never sent again."""
     import os
@@ -324,9 +327,10 @@ def send(outbox: Path, sent_log: Path, smtp: str | None, starttls: bool, use_ssl
     if not outbox.is_dir():
         raise click.BadParameter(f"'{outbox}' is not a folder; run `arreport build` first "
                                  "(it writes the outbox under --out)", param_hint="--outbox")
+    today = dt.date.today()
     if not really:
-        summary = dry_run(outbox, sent_log, click.echo)
-        sys.exit(1 if summary.unreadable else 0)
+        summary = dry_run(outbox, sent_log, click.echo, today, max_age_days)
+        sys.exit(1 if summary.unreadable or summary.out_of_date else 0)
     if smtp is None:
         raise click.UsageError("--send needs --smtp HOST:PORT")
     host, _, port_text = smtp.rpartition(":")
@@ -347,7 +351,8 @@ def send(outbox: Path, sent_log: Path, smtp: str | None, starttls: bool, use_ssl
     try:
         summary = deliver(outbox, sent_log, settings, click.echo,
                           now=lambda: dt.datetime.now(dt.UTC), sleep=time.sleep,
-                          rate_per_minute=rate, retries=retries, backoff=backoff)
+                          rate_per_minute=rate, retries=retries, backoff=backoff,
+                          today=today, max_age_days=max_age_days)
     except (SendError, SendLocked) as exc:
         done = getattr(exc, "summary", None)
         if done is not None:
@@ -357,9 +362,10 @@ def send(outbox: Path, sent_log: Path, smtp: str | None, starttls: bool, use_ssl
         sys.exit(1)
     click.echo(f"arreport send: {summary.sent} sent, {summary.already} already sent, "
                f"{len(summary.failed)} failed"
+               + (f", {len(summary.out_of_date)} out of date" if summary.out_of_date else "")
                + (f", {len(summary.unreadable)} unreadable" if summary.unreadable else "")
                + f"; logged in {sent_log}", err=True)
-    if summary.failed or summary.unreadable:
+    if summary.failed or summary.unreadable or summary.out_of_date:
         sys.exit(1)
 
 

@@ -1,5 +1,6 @@
 """The outbox: each email `build` writes as an .eml file (text + HTML + the PDF), byte for byte
-the same on a rerun: the Message-ID comes from the client, the document and the as-of date,
+the same on a rerun: the Message-ID comes from the client, the document, its invoices and the
+as-of date,
 the Date from the as-of date (or SOURCE_DATE_EPOCH), the MIME boundaries from the Message-ID.
 `arreport send` reads these files; the X-Arreport-* headers tell it what each one is.
 """
@@ -21,10 +22,30 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 def client_addresses(text: str | None) -> tuple[list[str], list[str]]:
-    """(valid addresses, the parts that are not addresses) of a clients.csv email cell."""
-    parts = [p.strip() for p in re.split(r"[,;\s]+", text or "") if p.strip()]
-    good = [p for p in parts if ADDRESS.fullmatch(p)]
-    return good, [p for p in parts if not ADDRESS.fullmatch(p)]
+    """(valid addresses, the parts that are not addresses) of a clients.csv email cell:
+    addresses separated by ',' or ';' (or spaces), each bare or as `Name <address>`."""
+    from email.utils import parseaddr
+
+    good: list[str] = []
+    bad: list[str] = []
+    for part in (p.strip() for p in re.split(r"[,;]", text or "")):
+        if not part:
+            continue
+        _, addr = parseaddr(part)
+        if "<" in part and ADDRESS.fullmatch(addr):
+            good.append(addr)
+            continue
+        for word in part.split():
+            (good if ADDRESS.fullmatch(word) else bad).append(word)
+    return list(dict.fromkeys(good)), bad
+
+
+def encode_id(value: str) -> str:
+    """An id as one header word: percent-encoded, so a space, a newline or a non-ASCII letter
+    in it survives the header and the sent log exactly (decode with urllib's unquote)."""
+    from urllib.parse import quote
+
+    return quote(value, safe="")
 
 
 def one_line(text: str) -> str:
@@ -32,10 +53,13 @@ def one_line(text: str) -> str:
     return re.sub(r"\s+", " ", _CONTROL.sub(" ", text)).strip()
 
 
-def message_id(document: str, client_id: str, step: str, as_of: str, sender: str) -> str:
-    """<hash.as-of@sender's domain>: the same for the same client, document and day."""
-    digest = hashlib.sha256(f"{document}\x00{client_id}\x00{step}\x00{as_of}".encode()
-                            ).hexdigest()[:24]
+def message_id(document: str, client_id: str, step: str, as_of: str, sender: str,
+               invoice_ids: list[str] | tuple[str, ...] = ()) -> str:
+    """<hash.as-of@sender's domain>: the same for the same client, document, step, invoices
+    and day, so a rebuild gives the same id and `send` never sends it twice; a letter that
+    covers another invoice is another message."""
+    key = "\x00".join([document, client_id, step, as_of, *sorted(invoice_ids)])
+    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
     domain = sender.rsplit("@", 1)[1] if "@" in sender else "arreport.invalid"
     return f"<{digest}.{as_of.replace('-', '')}@{domain}>"
 
@@ -54,12 +78,12 @@ def build_message(*, sender_name: str, sender: str, reply_to: str, to_name: str,
     msg["To"] = [Address(display_name=name if len(to) == 1 else "", addr_spec=a) for a in to]
     msg["Subject"] = one_line(subject)
     msg["Date"] = format_datetime(moment)
-    mid = message_id(document, client_id, step, as_of, sender)
+    mid = message_id(document, client_id, step, as_of, sender, invoice_ids)
     msg["Message-ID"] = mid
-    msg["X-Arreport-Client"] = one_line(client_id)
+    msg["X-Arreport-Client"] = encode_id(client_id)
     msg["X-Arreport-Document"] = document
     msg["X-Arreport-Step"] = step
-    msg["X-Arreport-Invoices"] = one_line(" ".join(invoice_ids))
+    msg["X-Arreport-Invoices"] = " ".join(encode_id(i) for i in invoice_ids)
     msg["X-Arreport-As-Of"] = as_of
     msg.set_content(text, subtype="plain", charset="utf-8")
     msg.add_alternative(html, subtype="html", charset="utf-8")

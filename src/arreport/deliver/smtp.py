@@ -22,6 +22,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from .sentlog import locked_log, sent_at, sent_ids
 
@@ -67,6 +68,20 @@ class Summary:
     already: int = 0
     failed: list[str] = field(default_factory=list)  # one line per message that failed
     unreadable: list[str] = field(default_factory=list)
+    out_of_date: list[str] = field(default_factory=list)  # built for another day: not sent
+
+
+def _dated(m: OutboxMessage, today: dt.date | None, max_age_days: int) -> str:
+    """Why a message built for another day is not sent ('' when it may go)."""
+    if today is None:
+        return ""
+    day = dt.date.fromisoformat(m.as_of)
+    if day > today:
+        return f"built as of {m.as_of}, after today ({today.isoformat()})"
+    if (today - day).days > max_age_days:
+        return (f"built as of {m.as_of}, {(today - day).days} days ago (more than "
+                f"--max-age-days {max_age_days}); rebuild the outbox")
+    return ""
 
 
 def read_outbox(folder: Path) -> tuple[list[OutboxMessage], list[str]]:
@@ -113,7 +128,7 @@ def read_outbox(folder: Path) -> tuple[list[OutboxMessage], list[str]]:
         messages.append(OutboxMessage(
             path=path, message=msg, message_id=mid, sender=senders[0][1],
             recipients=recipients, subject=str(msg.get("Subject") or "").strip(),
-            client_id=str(msg.get("X-Arreport-Client") or ""),
+            client_id=unquote(str(msg.get("X-Arreport-Client") or "")),
             document=str(msg.get("X-Arreport-Document") or ""),
             step=str(msg.get("X-Arreport-Step") or ""),
             invoice_ids=str(msg.get("X-Arreport-Invoices") or ""),
@@ -127,21 +142,27 @@ def describe(m: OutboxMessage) -> str:
         f" [{files}]" if files else "")
 
 
-def dry_run(folder: Path, log: Path, echo: Callable[[str], None]) -> Summary:
+def dry_run(folder: Path, log: Path, echo: Callable[[str], None],
+            today: dt.date | None = None, max_age_days: int = 7) -> Summary:
     """List what `--send` would deliver; connects to nothing, writes nothing."""
     messages, problems = read_outbox(folder)
     done = sent_ids(log)
     summary = Summary(unreadable=problems)
     for m in messages:
+        late = _dated(m, today, max_age_days)
         if m.message_id in done:
             summary.already += 1
             echo(f"already sent  {describe(m)}")
+        elif late:
+            summary.out_of_date.append(f"{m.path.name}: {late}")
+            echo(f"not sent      {m.path.name}: {late}")
         else:
             summary.sent += 1
             echo(f"would send    {describe(m)}")
     for line in problems:
         echo(f"unreadable    {line}")
     echo(f"dry run: {summary.sent} to send, {summary.already} already sent"
+         + (f", {len(summary.out_of_date)} out of date" if summary.out_of_date else "")
          + (f", {len(problems)} unreadable" if problems else "")
          + "; nothing was sent (add --send to deliver)")
     return summary
@@ -171,7 +192,8 @@ def deliver(folder: Path, log: Path, settings: Smtp, echo: Callable[[str], None]
             now: Callable[[], dt.datetime], sleep: Callable[[float], None],
             rate_per_minute: float = 60, retries: int = 3, backoff: float = 2.0,
             opener: Callable[[Smtp], Any] = connect,
-            clock: Callable[[], float] = time.monotonic) -> Summary:
+            clock: Callable[[], float] = time.monotonic, today: dt.date | None = None,
+            max_age_days: int = 7) -> Summary:
     """Send every message of the outbox not yet in the sent log. SendError stops the run
     (login refused, TLS failing, the log not writable); `summary` on it tells what was sent."""
     messages, problems = read_outbox(folder)
@@ -183,11 +205,18 @@ def deliver(folder: Path, log: Path, settings: Smtp, echo: Callable[[str], None]
     interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
     with locked_log(log) as sent_log:
         done = sent_ids(log)
+        ready = []
         for m in messages:
+            late = _dated(m, today, max_age_days)
             if m.message_id in done:
                 summary.already += 1
                 echo(f"already sent  {m.path.name}")
-        for m in (m for m in messages if m.message_id not in done):
+            elif late:
+                summary.out_of_date.append(f"{m.path.name}: {late}")
+                echo(f"not sent      {m.path.name}: {late}")
+            else:
+                ready.append(m)
+        for m in ready:
             if last_start is not None and interval:
                 sleep(max(0.0, interval - (clock() - last_start)))
             last_start = clock()
@@ -234,6 +263,12 @@ def deliver(folder: Path, log: Path, settings: Smtp, echo: Callable[[str], None]
                         break
                 except (*TEMPORARY, OSError) as exc:
                     temporary = f"{type(exc).__name__}: {exc}"
+                    if attempt >= retries:  # the server stays unreachable: stop the run
+                        _close(conn)
+                        raise SendError(
+                            f"cannot reach {settings.host}:{settings.port} after "
+                            f"{attempt + 1} tries ({temporary}); {m.path.name} and the "
+                            "messages after it were not sent", summary) from None
                 except smtplib.SMTPException as exc:  # e.g. no login method both sides know
                     _close(conn)
                     raise SendError(f"{type(exc).__name__}: {exc}", summary) from None
@@ -253,7 +288,8 @@ def deliver(folder: Path, log: Path, settings: Smtp, echo: Callable[[str], None]
                         "sent_at": sent_at(now()), "message_id": m.message_id,
                         "client_id": m.client_id, "document": m.document, "step": m.step,
                         "invoice_ids": m.invoice_ids, "as_of": m.as_of,
-                        "to": " ".join(m.recipients), "subject": m.subject,
+                        "to": " ".join(a for a in m.recipients if a not in (refused or {})),
+                        "subject": m.subject,
                         "file": m.path.name})
                 except OSError as exc:
                     _close(conn)

@@ -8,6 +8,7 @@ A sent row's `row` is minus its line in the sent log, so a reason can cite
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import unquote
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ def with_sent(ledger: Ledger, sent: pd.DataFrame, display: str) -> Ledger:
         day = to_day(dt.date.fromisoformat(str(as_of)))
         what = "statement of account" if document == "statement" else f"{step} letter"
         note = f"{what} emailed to {to} (arreport send, {mid})"
-        ids: list[str | None] = [*str(invoices or "").split()] or [None]
+        # the ids as the outbox wrote them: percent-encoded, separated by spaces
+        ids: list[str | None] = [unquote(i) for i in str(invoices or "").split()] or [None]
         for inv_id in ids:
             rows.append({"date": day, "client_id": str(cid), "channel": "email",
                          "invoice_id": inv_id, "step": str(step) if step else None,

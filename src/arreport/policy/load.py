@@ -164,6 +164,11 @@ def _describe(err: Any, doc: Located, schema: dict[str, Any]) -> tuple[str, str]
                     "use a 3-letter ISO 4217 code in capitals, e.g. 'USD' or 'EUR'")
         if err.constraint == DATE_TEXT:
             return f"'{value}' is not a date", "expected YYYY-MM-DD"
+        if err.constraint == "^[A-Z]{2}$":
+            return (f"'{value}' is not a country code",
+                    "use the 2-letter ISO 3166 code in capitals, e.g. US, DE, FR")
+        if err.constraint == r"^[a-z]{2,3}$":
+            return f"'{value}' is not a language code", "use e.g. en, de, fr, es"
         return f"'{value}' is not a valid name", "use letters, digits, '_', '-' and '.'"
     if code == cerberus.errors.MIN_LENGTH.code:
         return f"needs at least {err.constraint} item(s)", ""
@@ -908,6 +913,12 @@ def _company(rd: _Reader, spec: dict[str, Any], folder: Path) -> Company:
     elif isinstance(period, int) and not isinstance(period, bool) and not 1 <= period <= 3660:
         rd.error(file, ("statement_period",), f"{period} days is not a statement period",
                  "a number of days from 1 to 3660")
+    elif isinstance(period, int) and spec.get("statement_email", "period_end") == "period_end":
+        rd.error(file, ("statement_email",) if "statement_email" in spec else
+                 ("statement_period",),
+                 f"a period of {period} days has no end to send statements on",
+                 "say statement_email: always (every run) or never, or use month, quarter or "
+                 "year")
     paper = str(spec.get("paper") or ("Letter" if country in LETTER_COUNTRIES else "A4"))
     return Company(
         source=rd.source(file, ()), name=str(spec.get("name", "")),

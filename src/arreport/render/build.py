@@ -222,8 +222,8 @@ def documents_csv_table(report: Report, outgoing: list[Outgoing]) -> pa.Table:
         "language": [o.language for o in rows],
         "pdf": [o.pdf for o in rows],
         "eml": [o.eml for o in rows],
-        "message_id": [message_id(o.document, o.client_id, o.step, as_of, sender)
-                       if o.eml else "" for o in rows],
+        "message_id": [message_id(o.document, o.client_id, o.step, as_of, sender,
+                                  o.invoice_ids) if o.eml else "" for o in rows],
         "invoice_ids": [" ".join(o.invoice_ids) for o in rows],
         "note": [o.note for o in rows],
     }, schema=pa.schema([(c, pa.string()) for c in DOCUMENT_COLUMNS]))

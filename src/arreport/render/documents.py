@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -65,12 +66,24 @@ def css_counter(text: str) -> Markup:
     return Markup(" ".join(out))
 
 
+class _LettersOnly(jinja2.FileSystemLoader):
+    """A policies folder's templates/: only its letters (letters/...) replace shipped ones;
+    the statement, the emails and the frame stay arreport's own."""
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        if not template.startswith("letters/"):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 @lru_cache(maxsize=32)
 def environment(policies_folder: str, code: str) -> SandboxedEnvironment:
     """The sandboxed environment of one policies folder and language."""
-    roots = [str(Path(policies_folder) / "templates"), str(templates_dir())]
+    own = Path(policies_folder) / "templates"
+    loaders: list[jinja2.BaseLoader] = [_LettersOnly(str(own))] if own.is_dir() else []
     env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([r for r in roots if Path(r).is_dir()]),
+        loader=jinja2.ChoiceLoader([*loaders, jinja2.FileSystemLoader(str(templates_dir()))]),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True)
@@ -239,14 +252,19 @@ def check_templates(policies: Any) -> list[Any]:
     out: list[Diagnostic] = []
     seen: set[str] = set()
     folder = policies.folder
+    own = Path(folder) / "templates" / "letters"
+    codes = list(TRANSLATED) + sorted(
+        p.name for p in (own.iterdir() if own.is_dir() else [])
+        if p.is_dir() and p.name != "consumer" and p.name not in TRANSLATED)
     for ladder in policies.ladders.values():
         for st in ladder.steps:
             if not st.template:
                 continue
             for kind in ("business", "consumer"):
-                for code in TRANSLATED:
+                for code in codes:
                     name = letter_template_name(st.template, folder, kind, code)
-                    if name is None or name in seen:
+                    if name is None or name in seen or (
+                            code not in TRANSLATED and f"letters/{code}/" not in name):
                         continue
                     seen.add(name)
                     view = _sample_letter(st.id, st.template, st.channel or "", kind, code)

@@ -4,8 +4,10 @@ client's language and local formats, already sorted and totalled for the templat
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,7 +24,7 @@ from ..compute.statement import (
     opening_balances,
     period_start,
 )
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, did_you_mean
 from ..ledger.dates import NO_DATE, to_day
 from ..pipeline import Report
 from ..policy.model import BankAccount, Company, Step
@@ -124,7 +126,7 @@ class LoyaltyNote:
 
     kind: str  # keep or reach
     tier: str
-    discount_percent: str  # '2' or ''
+    discount_percent: str  # '2%' ('2 %' in de) or ''
     extra_days: int
     credit: str  # formatted or ''
     on_time: int
@@ -301,6 +303,18 @@ class _Lines:
         paused = esc["paused"].astype(str).to_numpy() if "paused" in esc else \
             np.full(len(items), "", dtype=object)
         self.paused = paused[order]
+        # covered by an active payment plan (not broken, not completed), whatever the ladder
+        # pauses: the plan, not the invoice, says what is due
+        covered: set[int] = set()
+        plans = report.plans
+        if len(plans):
+            for covers, broken, completed in zip(plans["covers"].tolist(),
+                                                 plans["broken"].tolist(),
+                                                 plans["completed"].tolist(), strict=True):
+                if not broken and not completed:
+                    covered.update(int(v) for v in covers)
+        self.planned = np.isin(self.inv, sorted(covered)) if covered else \
+            np.zeros(len(self.inv), dtype=bool)
         invoices = report.ledger.invoices
         refs = invoices["reference"].to_numpy(dtype=object)
         self.reference = np.array([_text(r) for r in refs[self.inv]], dtype=object) \
@@ -420,7 +434,7 @@ def _statement_currency(report: Report, lines: _Lines, span: range, c: int, cur:
     for i in span:
         if lines.disputed[i]:
             part = "disputed"
-        elif lines.paused[i] == "payment_plan":
+        elif lines.planned[i]:
             part = "planned"
         elif lines.dpd[i] >= 0:
             part = "due"
@@ -558,7 +572,7 @@ def _loyalty(report: Report, profiles: list, currency: str, fmt: Formatter
 
         return LoyaltyNote(
             kind=kind, tier=tier.name,
-            discount_percent=(fmt.number(tier.discount_percent)
+            discount_percent=(_percent(tier.discount_percent, fmt)
                               if tier.discount_percent is not None else ""),
             extra_days=tier.extra_days or 0,
             credit=(fmt.money(money.decimal_to_minor(credit, currency), currency)
@@ -596,10 +610,17 @@ def build_letters(report: Report) -> list[LetterView]:
         fee_by_inv.setdefault(int(i), []).append(k)
     allowed = allowed_rules(clients, report.policies)
     interest_rules = [f for f in report.policies.fees.values() if f.annual_percent is not None]
-    # item positions of each invoice in the sorted lines
-    pos_of_inv: dict[int, list[int]] = {}
-    for i, inv in enumerate(lines.inv.tolist()):
-        pos_of_inv.setdefault(int(inv), []).append(i)
+    # the due lines that stand on each (client, step) today, as positions in the sorted
+    # lines (a deposit invoice's overdue deposit is not in its balance's courtesy letter)
+    esc = report.escalated
+    position = np.empty(len(lines.order), dtype=np.int64)
+    position[lines.order] = np.arange(len(lines.order))
+    acting = np.flatnonzero(esc["action"].to_numpy().astype(bool)) if len(esc) else \
+        np.zeros(0, np.int64)
+    pos_of_step: dict[tuple[int, int], list[int]] = {}
+    for i, c, g in zip(acting.tolist(), esc["client"].to_numpy()[acting].tolist(),
+                       esc["step"].to_numpy()[acting].tolist(), strict=True):
+        pos_of_step.setdefault((int(c), int(g)), []).append(int(position[i]))
     out = []
     for (c, g), part in a.groupby(["client", "step"], sort=True):
         lad, st = table.steps[int(g)]
@@ -607,7 +628,7 @@ def build_letters(report: Report) -> list[LetterView]:
         fmt = formatter(lang.locale)
         cid = str(client_ids[int(c)])
         invs = sorted(set(part["inv"].tolist()), key=lambda i: str(inv_ids[i]))
-        positions = sorted(p for i in invs for p in pos_of_inv.get(int(i), []))
+        positions = sorted(pos_of_step.get((int(c), int(g)), []))
         per_cur: dict[int, list[int]] = {}
         for p in positions:
             per_cur.setdefault(int(lines.cur[p]), []).append(p)
@@ -771,6 +792,13 @@ def plan_outgoing(report: Report, letters: list[LetterView],
                             to=good if delivery == "email" else [],
                             language=doc.language.code, pdf=doc.path, eml=eml,
                             invoice_ids=list(invoices), note=note))
+    if not (Path(report.policies.folder) / "company.yaml").is_file():
+        warnings.append(Diagnostic(
+            "warning", str(Path(report.policies.folder) / "company.yaml"), None, None, "",
+            "company.yaml is absent: statements and letters name no sender and say nothing "
+            "about how to pay, and no email can be written",
+            "add company.yaml beside the policies (docs/letters.md)"))
+    warnings += _client_locale_warnings(report, [*letters, *statements], where)
     fallbacks: dict[str, list[str]] = {}
     for language, client in [(v.language, v.client) for v in letters] + [
             (s.language, s.client) for s in statements]:
@@ -793,3 +821,40 @@ def plan_outgoing(report: Report, letters: list[LetterView],
             "email", "company.yaml gives no email: no email is written, every letter and "
             "statement is to be printed", "add email: (the From address)"))
     return out, warnings
+
+
+def _client_locale_warnings(report: Report, docs: list[LetterView | StatementView],
+                            where: Callable[[str], tuple[str, int | None]]
+                            ) -> list[Diagnostic]:
+    """A clients.csv country or language that is no ISO code, for the clients who get a
+    document today: its formats, its translation and its address line are guesses."""
+    from babel import Locale, localedata
+
+    english = Locale("en")
+    clients = report.ledger.clients
+    index = {str(c): i for i, c in enumerate(report.ledger.client_ids().tolist())}
+    bad: dict[tuple[str, str], list[str]] = {}
+    for cid in dict.fromkeys(d.client.client_id for d in docs):
+        c = index.get(cid)
+        if c is None:
+            continue
+        country = _text(clients["country"].iat[c]).strip() if "country" in clients else ""
+        language = _text(clients["language"].iat[c]).strip() if "language" in clients else ""
+        if country and country.upper() not in english.territories:
+            bad.setdefault(("country", country), []).append(cid)
+        lang = language.replace("-", "_").split("_")[0].lower()
+        if language and not localedata.exists(lang):
+            bad.setdefault(("language", language), []).append(cid)
+    out = []
+    for (column, value), ids in sorted(bad.items()):
+        file, line = where(ids[0])
+        hint = ("use the 2-letter ISO 3166 code, e.g. US, DE, FR" if column == "country"
+                else "use an ISO 639 code, e.g. en, de, fr, es, or de-AT")
+        out.append(Diagnostic("warning", file, line, column, column,
+                              f"'{value}' is not a {column} code ({len(ids)} client(s): "
+                              f"{', '.join(ids[:5])}); their documents use the sender's",
+                              did_you_mean(value.upper() if column == "country" else value,
+                                           [str(k) for k in english.territories
+                                            if len(str(k)) == 2] if column == "country"
+                                           else list(TRANSLATED)) or hint))
+    return out
