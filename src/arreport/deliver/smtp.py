@@ -142,12 +142,12 @@ def describe(m: OutboxMessage) -> str:
         f" [{files}]" if files else "")
 
 
-def dry_run(folder: Path, log: Path, echo: Callable[[str], None],
-            today: dt.date | None = None, max_age_days: int = 7) -> Summary:
-    """List what `--send` would deliver; connects to nothing, writes nothing."""
-    messages, problems = read_outbox(folder)
-    done = sent_ids(log)
-    summary = Summary(unreadable=problems)
+def _triage(messages: list[OutboxMessage], done: set[str], today: dt.date | None,
+            max_age_days: int, summary: Summary, echo: Callable[[str], None]
+            ) -> list[OutboxMessage]:
+    """The messages to send; those already sent or built for another day are counted and
+    said."""
+    ready = []
     for m in messages:
         late = _dated(m, today, max_age_days)
         if m.message_id in done:
@@ -157,8 +157,18 @@ def dry_run(folder: Path, log: Path, echo: Callable[[str], None],
             summary.out_of_date.append(f"{m.path.name}: {late}")
             echo(f"not sent      {m.path.name}: {late}")
         else:
-            summary.sent += 1
-            echo(f"would send    {describe(m)}")
+            ready.append(m)
+    return ready
+
+
+def dry_run(folder: Path, log: Path, echo: Callable[[str], None],
+            today: dt.date | None = None, max_age_days: int = 7) -> Summary:
+    """List what `--send` would deliver; connects to nothing, writes nothing."""
+    messages, problems = read_outbox(folder)
+    summary = Summary(unreadable=problems)
+    for m in _triage(messages, sent_ids(log), today, max_age_days, summary, echo):
+        summary.sent += 1
+        echo(f"would send    {describe(m)}")
     for line in problems:
         echo(f"unreadable    {line}")
     echo(f"dry run: {summary.sent} to send, {summary.already} already sent"
@@ -204,19 +214,7 @@ def deliver(folder: Path, log: Path, settings: Smtp, echo: Callable[[str], None]
     last_start: float | None = None
     interval = 60.0 / rate_per_minute if rate_per_minute > 0 else 0.0
     with locked_log(log) as sent_log:
-        done = sent_ids(log)
-        ready = []
-        for m in messages:
-            late = _dated(m, today, max_age_days)
-            if m.message_id in done:
-                summary.already += 1
-                echo(f"already sent  {m.path.name}")
-            elif late:
-                summary.out_of_date.append(f"{m.path.name}: {late}")
-                echo(f"not sent      {m.path.name}: {late}")
-            else:
-                ready.append(m)
-        for m in ready:
+        for m in _triage(messages, sent_ids(log), today, max_age_days, summary, echo):
             if last_start is not None and interval:
                 sleep(max(0.0, interval - (clock() - last_start)))
             last_start = clock()
