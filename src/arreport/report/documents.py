@@ -30,7 +30,7 @@ from ..pipeline import Report
 from ..policy.model import BankAccount, Company, Step
 from .locale import TRANSLATED, Formatter, Language, formatter, language_for
 from .profile import by_client
-from .view import client_slug
+from .view import client_slug, split_address
 
 MAX_ACTIVITY_ROWS = 300  # a statement lists at most this many documents of its period
 KIND_NAMES = {INVOICE: "invoice", PAYMENT: "payment", CREDIT: "credit", DISCOUNT: "discount"}
@@ -242,18 +242,12 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def address_lines(address: str) -> list[str]:
-    import re
-
-    return [p for p in re.split(r"\s*(?:\n|\\n|;)\s*", address) if p]
-
-
 def addressee(clients: pd.DataFrame, c: int, company: Company) -> Addressee:
     """The client as an envelope shows it: its country in capitals, in the sender's
     language, when it differs from the sender's (UPU style)."""
     row = {k: _text(clients[k].iat[c]) if k in clients else "" for k in
            ("client_id", "name", "contact", "address", "email", "phone", "kind", "country")}
-    lines = address_lines(row["address"])
+    lines = split_address(row["address"])
     country = row["country"].strip().upper()
     if country and company.country and country != company.country:
         name = formatter(language_for(company.language, company.country).locale).country(
@@ -749,11 +743,16 @@ def plan_outgoing(report: Report, letters: list[LetterView],
     send_statements = statement_due(report)
     raw = report.ledger.sources.get("clients")
 
+    row_of: dict[str, int] = {}  # clients.csv row of each id, built on the first warning
+
     def where(cid: str) -> tuple[str, int | None]:
         if raw is None:
             return "clients.csv", None
-        ids = raw.column("client_id").to_pylist()
-        return raw.display, (raw.lines.line(ids.index(cid)) if cid in ids else None)
+        if not row_of:
+            for k, value in enumerate(raw.column("client_id").to_pylist()):
+                row_of.setdefault(str(value), k)
+        row = row_of.get(cid)
+        return raw.display, (raw.lines.line(row) if row is not None else None)
 
     for doc, document, step, channel, invoices in (
             [(v, "letter", v.step, v.channel, v.invoice_ids) for v in letters]

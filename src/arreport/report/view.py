@@ -132,7 +132,8 @@ class SiteView:
     trend_days: int = 90
 
 
-def _split_address(text: object) -> list[str]:
+def split_address(text: object) -> list[str]:
+    """A clients.csv address as lines (split at newlines, a written \\n, or ';')."""
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
         return []
     parts = re.split(r"\s*(?:\n|\\n|;)\s*", str(text))
@@ -258,7 +259,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
         first_item = int(starts[i]) if stops[i] > starts[i] else -1
         client_views.append(ClientView(
             client_id=str(client_ids[c]), slug=client_slug(str(client_ids[c])),
-            name=str(names[c]), address_lines=_split_address(info["address"][c]),
+            name=str(names[c]), address_lines=split_address(info["address"][c]),
             contact=_text(info["contact"][c]), email=_text(info["email"][c]),
             segment=_text(info["segment"][c]), kind=_text(info["kind"][c]),
             terms=terms_col[first_item] if first_item >= 0 else "", currencies=ccs,
@@ -276,7 +277,7 @@ def build_view(report: Report, max_warnings: int = 200) -> SiteView:
     for c in extra:
         client_views.append(ClientView(
             client_id=str(client_ids[c]), slug=client_slug(str(client_ids[c])),
-            name=str(names[c]), address_lines=_split_address(info["address"][c]),
+            name=str(names[c]), address_lines=split_address(info["address"][c]),
             contact=_text(info["contact"][c]), email=_text(info["email"][c]),
             segment=_text(info["segment"][c]), kind=_text(info["kind"][c]), terms="",
             currencies=[], has_statement=False, credit=credit_text.get(c, ""),
