@@ -11,6 +11,7 @@ import pyarrow as pa
 from ..diagnostics import Diagnostic
 from ..pipeline import Report
 from ..report.actions_view import ActionsView, build_actions_view
+from ..report.clients_view import ClientPages
 from ..report.documents import (
     LetterView,
     Outgoing,
@@ -42,7 +43,8 @@ from ..report.tables import (
 from ..report.view import build_view
 from .csvfiles import write_table
 from .documents import Rendered
-from .html import render, site_pages, templates_dir
+from .html import render, site_jobs, templates_dir
+from .pages import run_jobs, workers_for, write_text
 from .site import staged_site
 
 BASIS_TEXT = {"due_date": "days past due", "issue_date": "days since issue"}
@@ -50,21 +52,23 @@ BASIS_TEXT = {"due_date": "days past due", "issue_date": "days since issue"}
 
 def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool = False,
                on_stage: Callable[[str], None] | None = None,
-               documents: Documents | None = None) -> str:
+               documents: Documents | None = None, workers: int | None = None,
+               paging: dict[str, int] | None = None) -> str:
     """Build the whole site in a staging folder, then swap it in for `out_dir`.
 
     `on_stage(name)` is called as each stage ends (view, pages, data, pdf, swap), so the
-    caller can time them.
+    caller can time them. `workers`: processes for the pages (default: one per core for a
+    large site); `paging`: page_rows, action_rows, clients_per_job for site_jobs (tests).
     """
     mark = on_stage or (lambda _name: None)
-    site = build_view(report)
+    client_pages = ClientPages(report)
+    site = build_view(report, client_pages.rows())
     actions = build_actions_view(report)
     if documents is None:
         documents = prepare_documents(report) if pdf else Documents([], [])
+    risk = risk_page(report)
     mark("view")
     basis = BASIS_TEXT[report.policies.aging.basis]
-    pages = site_pages(site, basis, pdf, actions, build_policies_view(report.policies),
-                       risk_page(report), kpi_views(report), documents.outgoing)
     css = (templates_dir() / "site.css").read_text(encoding="utf-8")
     with staged_site(out_dir) as stage:
         write_table(open_items_table(report), stage / "data" / "open_items.csv")
@@ -82,16 +86,11 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(offers_csv_table(report), stage / "data" / "offers.csv")
         write_table(kpis_csv_table(report), stage / "data" / "kpis.csv")
         mark("data csv")
-        n_pages = 0
-        made: set[Path] = set()
-        for rel, text in pages:
-            path = stage / rel
-            if path.parent not in made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                made.add(path.parent)
-            path.write_text(text, encoding="utf-8", newline="\n")
-            n_pages += 1
-        (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
+        jobs, n_pages = site_jobs(stage, site, client_pages, basis, pdf, actions,
+                                  build_policies_view(report.policies), risk,
+                                  kpi_views(report), documents.outgoing, **(paging or {}))
+        n_pages = run_jobs(jobs, workers_for(n_pages) if workers is None else workers)
+        write_text(stage / "site.css", css)
         mark("pages")
         n_pdf = n_mail = 0
         if pdf:

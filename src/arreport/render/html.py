@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from ..report.actions_view import ActionsView
+from ..report.clients_view import ClientPages
 from ..report.kpis_view import METHODS, CurrencyKpis
+from ..report.profile import RiskPage
 from ..report.view import SiteView
 from ..resources import templates_dir
 from .charts import line_chart
+from .pages import ACTION_ROWS, CLIENTS_PER_JOB, PAGE_ROWS, Paged, PageJob, paginate, write_text
 
 
 @lru_cache(maxsize=4)
@@ -49,33 +55,102 @@ def kpi_charts(kpis: list[CurrencyKpis]) -> dict[str, dict[str, Markup]]:
     return out
 
 
-def site_pages(site: SiteView, basis: str, pdf: bool, actions: object,
-               policies: object, risk: object, kpis: list[CurrencyKpis],
-               outgoing: Sequence[Any] = ()) -> Iterator[tuple[str, str]]:
-    """(relative path, HTML text) for every page of the site, rendered as they are asked for
-    so that a site of many clients is never held in memory whole. `outgoing`: the day's
-    letters and statements (report.documents.Outgoing), linked from the action list and
-    the client pages."""
+@dataclass(frozen=True)
+class PagedList:
+    """A long list of the site, split into pages: `kind` names its table (paged.html)."""
+
+    key: str  # the name templates find its first page by: paged[key]
+    kind: str
+    page: str  # the page of the site its first page is part of (for the navigation)
+    pages: list[Paged]
+    context: dict[str, Any]  # what its table needs besides the rows
+
+
+def site_jobs(stage: Path, site: SiteView, clients: ClientPages, basis: str, pdf: bool,
+              actions: ActionsView, policies: object, risk: RiskPage, kpis: list[CurrencyKpis],
+              outgoing: Sequence[Any] = (), page_rows: int = PAGE_ROWS,
+              action_rows: int = ACTION_ROWS,
+              clients_per_job: int = CLIENTS_PER_JOB) -> tuple[list[PageJob], int]:
+    """Jobs that render and write every page of the site into `stage`, and how many pages
+    they write. `outgoing`: the day's letters and statements (report.documents.Outgoing),
+    linked from the action list and the client pages. Long tables are split into pages of
+    `page_rows` rows (`action_rows` client actions)."""
     letters = {(o.client_id, o.step): o for o in outgoing if o.document == "letter"}
     docs_of: dict[str, list[Any]] = {}
     for o in outgoing:
         docs_of.setdefault(o.client_id, []).append(o)
+    lists = [
+        *(PagedList(f"aging-{c.currency}", "aging", "aging",
+                    paginate(c.rows, f"aging-{c.currency}", f"aging.html#{c.currency}",
+                             f"Aging report, {c.currency}", page_rows), {"currency": c})
+          for c in site.currencies),
+        PagedList("clients", "clients", "clients",
+                  paginate(site.clients, "clients", "clients.html", "Clients with a balance",
+                           page_rows), {}),
+        PagedList("risk-warnings", "warnings", "risk",
+                  paginate(risk.warnings, "risk-warnings", "risk.html#warnings",
+                           "Early warnings", page_rows), {}),
+        PagedList("risk-changes", "changes", "risk",
+                  paginate(risk.changes, "risk-changes", "risk.html#tiers",
+                           f"Loyalty tier changes since {risk.previous}", page_rows), {}),
+        PagedList("risk-ranking", "ranking", "risk",
+                  paginate(risk.ranking, "risk-ranking", "risk.html#ranking", "Risk by client",
+                           page_rows), {}),
+        *(PagedList(f"actions-{k}", "actions", "actions",
+                    paginate(g.actions, f"actions-{k}", "actions.html",
+                             f"{g.title}, owner {g.owner}", action_rows), {})
+          for k, g in enumerate(actions.groups, start=1)),
+        PagedList("actions-outgoing", "outgoing", "actions",
+                  paginate([o for o in outgoing if o.delivery], "actions-outgoing",
+                           "actions.html#outgoing", "Letters and statements today",
+                           page_rows), {}),
+        PagedList("actions-held-back", "held_back", "actions",
+                  paginate(actions.held_back, "actions-held-back", "actions.html#held-back",
+                           "Held back today", page_rows), {}),
+        PagedList("actions-holds", "holds", "actions",
+                  paginate(actions.holds, "actions-holds", "actions.html#holds",
+                           "Credit holds", page_rows), {}),
+    ]
     common = {"site": site, "pdf": pdf, "basis": basis, "actions": actions, "risk": risk,
               "kpis": {k.currency: k for k in kpis}, "charts": kpi_charts(kpis),
               "kpi_methods": METHODS, "letters": letters, "docs_of": docs_of,
-              "outgoing": outgoing}
-    slugs = {c.client_id: c.slug for c in site.clients}
-    pages = {
-        "risk.html": render("risk.html", page="risk", root="", slugs=slugs, **common),
-        "policies.html": render("policies.html", page="policies", root="", sections=policies,
-                                **common),
-        "actions.html": render("actions.html", page="actions", root="", **common),
-        "index.html": render("index.html", page="index", root="", **common),
-        "aging.html": render("aging.html", page="aging", root="", **common),
-        "clients.html": render("clients.html", page="clients", root="", **common),
-    }
-    yield from pages.items()
-    template = environment().get_template("client.html")
-    for client in site.clients:
-        yield f"clients/{client.slug}.html", template.render(
-            page="client", root="../", client=client, **common)
+              "outgoing": outgoing, "slugs": {c.client_id: c.slug for c in site.clients},
+              "paged": {pl.key: pl.pages[0] for pl in lists}}
+
+    def summary(name: str, **extra: Any) -> PageJob:
+        def job() -> int:
+            write_text(stage / f"{name}.html", render(f"{name}.html", page=name, root="",
+                                                      **extra, **common))
+            return 1
+        return job
+
+    def rest(pl: PagedList) -> PageJob:
+        def job() -> int:
+            template = environment().get_template("paged.html")
+            for p in pl.pages[1:]:
+                write_text(stage / p.file, template.render(page=pl.page, root="", kind=pl.kind,
+                                                           p=p, **pl.context, **common))
+            return len(pl.pages) - 1
+        return job
+
+    def client_pages(lo: int, hi: int) -> PageJob:
+        def job() -> int:
+            template = environment().get_template("client.html")
+            views = clients.views(lo, hi)
+            for client in views:
+                write_text(stage / "clients" / f"{client.slug}.html",
+                           template.render(page="client", root="../", client=client, **common))
+            return len(views)
+        return job
+
+    (stage / "clients").mkdir(parents=True, exist_ok=True)
+    jobs: list[PageJob] = [
+        summary("risk"), summary("policies", sections=policies), summary("actions"),
+        summary("index"), summary("aging"), summary("clients")]
+    for pl in lists:
+        if len(pl.pages) > 1:
+            jobs.append(rest(pl))
+    step = max(clients_per_job, 1)
+    jobs += [client_pages(lo, lo + step) for lo in range(0, len(clients), step)]
+    n_pages = 6 + sum(len(pl.pages) - 1 for pl in lists) + len(clients)
+    return jobs, n_pages
