@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +118,8 @@ def build_actions_view(report: Report) -> ActionsView:
         v = info[k][c]
         return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else str(v)
 
+    amount_text = fmt.amounts_in(acts["amount"].to_numpy(), acts["cur"].to_numpy(),
+                                 report.currencies)
     rows = []
     for i, (c, inv, cur, g, amount, dpd) in enumerate(zip(
             acts["client"].tolist(), acts["inv"].tolist(), acts["cur"].tolist(),
@@ -125,44 +127,48 @@ def build_actions_view(report: Report) -> ActionsView:
             strict=True)):
         _, st = table.steps[g]
         rows.append((st.owner or "", st.channel or "", str(client_ids[c]), st.order, g, cur,
-                     str(inv_ids[inv]), int(amount), int(dpd), reasons[i], c))
+                     str(inv_ids[inv]), int(amount), int(dpd), reasons[i], c, i))
     rows.sort(key=lambda r: (r[0] == "", r[0], r[1] == "", r[1], r[2], r[3], r[6]))
-    groups: list[ActionGroup] = []
-    totals: list[list[int]] = []  # minor-unit total of each client letter, per group
+    # one client action per run of rows with the same group, client, step and currency
+    runs: list[list[tuple]] = []  # type: ignore[type-arg]
     for row in rows:
-        owner, channel, cid, _order, g, cur, inv, amount, dpd, reason, c = row
-        currency = report.currencies[cur]
+        if runs:
+            prev = runs[-1][0]
+            if (prev[0], prev[1], prev[2], table.steps[prev[4]][1].id, prev[5]) == (
+                    row[0], row[1], row[2], table.steps[row[4]][1].id, row[5]):
+                runs[-1].append(row)
+                continue
+        runs.append([row])
+    totals = np.array([sum(r[7] for r in run) for run in runs], dtype=np.int64)
+    total_text = fmt.amounts_in(totals, np.array([run[0][5] for run in runs], dtype=np.int64),
+                                report.currencies)
+    consumer_template: dict[str, str] = {}
+    groups: list[ActionGroup] = []
+    for run, total in zip(runs, total_text, strict=True):
+        owner, channel, cid, _order, g, cur, *_rest = run[0]
+        c = run[0][10]
         if not groups or (groups[-1].owner, groups[-1].channel) != (owner or "unassigned",
                                                                      channel):
-            title = CHANNEL_TEXT.get(channel, channel.title())
             groups.append(ActionGroup(owner=owner or "unassigned", channel=channel,
-                                      title=title, actions=[]))
-            totals.append([])
-        group = groups[-1]
+                                      title=CHANNEL_TEXT.get(channel, channel.title()),
+                                      actions=[]))
         _, st = table.steps[g]
-        line = ActionLine(invoice_id=inv, amount=fmt.amount(amount, currency),
-                          days_past_due=dpd, reason=reason)
-        last = group.actions[-1] if group.actions else None
-        if last is not None and (last.client_id, last.step, last.currency) == (cid, st.id,
-                                                                               currency):
-            last.lines.append(line)
-            totals[-1][-1] += amount
-            continue
         template = st.template or ""
         if template and kinds[c] == "consumer":
-            path = letter_template(template, Path(report.policies.folder), "consumer")
-            if path is not None and path.parent.name == "consumer":
-                template += " (consumer wording)"
-        group.actions.append(ClientAction(
+            if template not in consumer_template:
+                path = letter_template(template, Path(report.policies.folder), "consumer")
+                consumer_template[template] = template + (
+                    " (consumer wording)" if path is not None and path.parent.name == "consumer"
+                    else "")
+            template = consumer_template[template]
+        groups[-1].actions.append(ClientAction(
             client_id=cid, name=str(names[c]), href=f"clients/{client_slug(cid)}.html",
             step=st.id, when=st.when(), template=template, action=st.action or "",
-            currency=currency, total="", lines=[line], contact=text("contact", c),
-            phone=text("phone", c), email=text("email", c), last=history.last(c),
-            promise=history.running_promise(c)))
-        totals[-1].append(amount)
-    for group, group_totals in zip(groups, totals, strict=True):
-        group.actions[:] = [replace(act, total=fmt.amount(total, act.currency))
-                            for act, total in zip(group.actions, group_totals, strict=True)]
+            currency=report.currencies[cur], total=total,
+            lines=[ActionLine(invoice_id=r[6], amount=amount_text[r[11]], days_past_due=r[8],
+                              reason=r[9]) for r in run],
+            contact=text("contact", c), phone=text("phone", c), email=text("email", c),
+            last=history.last(c), promise=history.running_promise(c)))
     h = report.holds
     hreasons = hold_reasons(report)
     holds = []

@@ -147,6 +147,16 @@ class ClientPages:
         codes = np.unique(np.concatenate([self.t_client, *extra]))
         ids = self.client_ids[codes].astype(str) if len(codes) else np.zeros(0, str)
         self.codes = codes[np.argsort(ids, kind="stable")]
+        # the amounts as text, formatted column by column
+        cur_list = self.currencies
+        self.it_amount_text = fmt.amounts_in(self.it_amount, self.it_cur, cur_list)
+        self.it_open_text = fmt.amounts_in(self.it_open, self.it_cur, cur_list)
+        nb = len(self.labels)
+        self.t_buckets_text = np.array(fmt.amounts_in(
+            self.t_buckets.ravel(), np.repeat(self.t_cur, nb), cur_list),
+            dtype=object).reshape(len(self.t_cur), nb).tolist()
+        self.t_total_text = fmt.amounts_in(self.t_total, self.t_cur, cur_list)
+        self.t_unapplied_text = fmt.amounts_in(self.t_unapplied, self.t_cur, cur_list)
         self.tab_lo = np.searchsorted(self.t_client, self.codes, side="left")
         self.tab_hi = np.searchsorted(self.t_client, self.codes, side="right")
 
@@ -171,8 +181,8 @@ class ClientPages:
                 cur = self.currencies[int(self.t_cur[j])]
                 una = int(self.t_unapplied[j])
                 totals.append(ClientTotal(
-                    currency=cur, total=fmt.amount(int(self.t_total[j]), cur),
-                    unapplied=fmt.amount(una, cur), unapplied_minor=una,
+                    currency=cur, total=self.t_total_text[j],
+                    unapplied=self.t_unapplied_text[j], unapplied_minor=una,
                     total_minor=int(self.t_total[j])))
             cid = str(self.client_ids[c])
             out.append(ClientRow(
@@ -214,15 +224,14 @@ class ClientPages:
             rows.append(ItemRow(
                 invoice_id=str(self.it_invoice[k]), issue_date=fmt.day(int(self.it_issue[k])),
                 due_date=fmt.day(int(self.it_due[k])),
-                amount=fmt.amount(int(self.it_amount[k]), cur),
-                open_amount=fmt.amount(int(self.it_open[k]), cur), days_past_due=d,
+                amount=self.it_amount_text[k], open_amount=self.it_open_text[k],
+                days_past_due=d,
                 bucket=labels[int(self.it_bucket[k])], disputed=bool(self.it_disputed[k]),
                 overdue=d > 0, paused=PAUSE_WORDS.get(str(self.it_paused[k]), "")))
         return ClientCurrency(
             currency=cur, labels=labels,
-            buckets=[fmt.amount(int(v), cur) for v in self.t_buckets[j].tolist()],
-            total=fmt.amount(int(self.t_total[j]), cur), total_minor=int(self.t_total[j]),
-            unapplied=fmt.amount(int(self.t_unapplied[j]), cur),
+            buckets=self.t_buckets_text[j], total=self.t_total_text[j],
+            total_minor=int(self.t_total[j]), unapplied=self.t_unapplied_text[j],
             unapplied_minor=int(self.t_unapplied[j]), items=rows)
 
 

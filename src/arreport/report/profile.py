@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..compute.behaviour import NO_FIGURE
 from ..compute.loyalty import NO_TIER, tier_changes, tier_within_reach
@@ -44,6 +46,47 @@ def percent_text(num: int, den: int) -> str:
         return ""
     q = (2000 * num + den) // (2 * den)
     return f"{q // 10}.{q % 10}%"
+
+
+def _joined(*parts: pa.Array | str) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def _digits(values: np.ndarray, width: int = 1) -> pa.Array:
+    text = pc.cast(pa.array(np.asarray(values, dtype=np.int64)), pa.string())
+    return pc.utf8_lpad(text, width, "0") if width > 1 else text
+
+
+def tenths_texts(values: np.ndarray) -> list[str]:
+    """tenths_text() of each value, vectorised."""
+    t = np.asarray(values, dtype=np.int64)
+    if len(t) == 0:
+        return []
+    a = np.abs(t)
+    sign = pa.array(np.where(t < 0, "-", ""))
+    text = _joined(sign, _digits(a // 10), ".", _digits(a % 10))
+    return pc.if_else(pa.array(t == NO_FIGURE), "", text).to_pylist()  # type: ignore[no-any-return]
+
+
+def ratio_texts(num: np.ndarray, den: np.ndarray, places: int = 4) -> list[str]:
+    """ratio_text() of each pair, vectorised."""
+    n, d = np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64)
+    if len(n) == 0:
+        return []
+    scale = 10**places
+    q = (2 * n * scale + d) // np.maximum(2 * d, 1)
+    text = _joined(_digits(q // scale), ".", _digits(q % scale, places))
+    return pc.if_else(pa.array(d <= 0), "", text).to_pylist()  # type: ignore[no-any-return]
+
+
+def percent_texts(num: np.ndarray, den: np.ndarray) -> list[str]:
+    """percent_text() of each pair, vectorised."""
+    n, d = np.asarray(num, dtype=np.int64), np.asarray(den, dtype=np.int64)
+    if len(n) == 0:
+        return []
+    q = (2000 * n + d) // np.maximum(2 * d, 1)
+    text = _joined(_digits(q // 10), ".", _digits(q % 10), "%")
+    return pc.if_else(pa.array(d <= 0), "", text).to_pylist()  # type: ignore[no-any-return]
 
 
 def exact_text(num: int, den: int, threshold: Decimal, places: int = 1) -> str:
@@ -186,8 +229,6 @@ class Profile:
     loyalty_on_time: int = 0
     reach_tier_index: int = -1  # the tier within reach of a client holding none
     reach_need: int = 0  # invoices paid on time that reach it
-    # raw figures for the CSVs
-    raw: dict[str, int] = field(default_factory=dict)
 
 
 def profiles(report: Report) -> list[Profile]:
@@ -221,21 +262,40 @@ def _profiles(report: Report) -> list[Profile]:
     broken = _broken_promises(report)
     as_of = int(to_day(report.as_of))
     previous_iso = str(iso(np.array([report.previous_day]))[0])
+    # the figures as text, column by column
+    b = {c: beh[c].to_numpy() for c in beh.columns}
+    cur_codes = b["cur"]
+    tenths = {k: tenths_texts(b[k]) for k in (
+        "avg_days_to_pay_t", "median_days_to_pay_t", "avg_days_late_t", "weighted_days_late_t",
+        "lateness_recent_t", "lateness_prior_t", "lateness_trend_t", "days_late_incl_open_t")}
+    order_change = tenths_texts(-b["order_drop_t"])
+    spend_change = tenths_texts(-b["spend_drop_t"])
+    on_time_share = ratio_texts(b["on_time"], b["invoices_paid"])
+    on_time_percent = percent_texts(b["on_time"], b["invoices_paid"])
+    late_share = ratio_texts(b["late"], b["invoices_paid"])
+    paid_amount = fmt.amounts_in(b["paid_amount"], cur_codes, report.currencies)
+    spend_recent = fmt.amounts_in(b["spend_recent"], cur_codes, report.currencies)
+    spend_norm = fmt.amounts_in(scaled(b["spend_norm"], rp.trend_days, b["norm_days"]),
+                                cur_codes, report.currencies)
+    gap_recent = gaps(np.full(len(beh), rp.trend_days), b["orders_recent"])
+    gap_norm = gaps(b["norm_days"], b["orders_norm"])
+    fired = [rcols[f"fired_{s}"] for s in range(len(pol.risk.signals))]
     out = []
     for i in range(len(beh)):
         c = int(cols["client"][i])
         cur = report.currencies[int(cols["cur"][i])]
-        row = {k: int(v[i]) for k, v in cols.items() if k != "lateness_trend_known"}
-        row["trend_days"] = rp.trend_days
-        row["as_of"] = as_of
-        row["credit_balance"] = int(rcols["credit_balance"][i])
-        row["credit_limit"] = int(rcols["credit_limit"][i])
-        row["norm_days"] = int(cols["norm_days"][i])
-        n_paid = row["invoices_paid"]
+        n_paid = int(cols["invoices_paid"][i])
         # signals
         sig_lines = []
+        row: dict[str, int] = {}
+        if any(f[i] for f in fired):
+            row = {k: int(v[i]) for k, v in cols.items() if k != "lateness_trend_known"}
+            row["trend_days"] = rp.trend_days
+            row["as_of"] = as_of
+            row["credit_balance"] = int(rcols["credit_balance"][i])
+            row["credit_limit"] = int(rcols["credit_limit"][i])
         for s, sig in enumerate(pol.risk.signals):
-            if rcols[f"fired_{s}"][i]:
+            if fired[s][i]:
                 value = int(rcols[f"value_{s}"][i])
                 sig_lines.append(SignalLine(
                     sig.id, sig.weight, value,
@@ -243,17 +303,17 @@ def _profiles(report: Report) -> list[Profile]:
                     f"{signal_text(sig, value, row, cur, broken.get((c, int(cols['cur'][i]))))}"))
         band = bands[int(rcols["tier"][i])]
         lateness = int(rcols["lateness_points"][i])
-        days_t = row["days_late_incl_open_t"]
+        days_t = int(cols["days_late_incl_open_t"][i])
         if days_t == NO_FIGURE:
             # nothing settled in the window and nothing open past due: no average to show
             parts = [f"lateness {lateness} (no days-late figure)"]
             days_text = (f"no days-late figure (no invoice settled in the last "
                          f"{rp.window_days} days and none open past due), banded as 0")
         else:
-            parts = [f"lateness {lateness} ({tenths_text(days_t)} days × "
+            days = tenths["days_late_incl_open_t"][i]
+            parts = [f"lateness {lateness} ({days} days × "
                      f"{rp.points_per_day_late}, at most {rp.max_lateness_points})"]
-            days_text = (f"{tenths_text(days_t)} days late on average (open overdue invoices "
-                         "included)")
+            days_text = f"{days} days late on average (open overdue invoices included)"
         parts += [f"{s.id} {s.weight}" for s in sig_lines]
         figure = days_text if rp.tiers_by == "days_late" else f"score {rcols['score'][i]}"
         bound = f"≤ {band.upto}" if band.upto is not None else \
@@ -299,44 +359,38 @@ def _profiles(report: Report) -> list[Profile]:
                             f"{lcols['previous_paid'][i]} on time)")
         elif p == NO_TIER and change[i] == "new":
             tier_reason += f"; no tier on {previous_iso}"
-        dev = row["orders_recent"], row["orders_norm"]
         out.append(Profile(
             client=c, client_id=str(client_ids[c]), name=str(names[c]), currency=cur,
-            invoices_paid=n_paid, paid_amount=fmt.amount(row["paid_amount"], cur),
-            avg_days_to_pay=tenths_text(row["avg_days_to_pay_t"]),
-            median_days_to_pay=tenths_text(row["median_days_to_pay_t"]),
-            avg_days_late=tenths_text(row["avg_days_late_t"]),
-            weighted_days_late=tenths_text(row["weighted_days_late_t"]),
-            on_time_share=ratio_text(row["on_time"], n_paid),
-            on_time_percent=percent_text(row["on_time"], n_paid),
-            late_share=ratio_text(row["late"], n_paid),
-            partial_payments=row["partial_payments"],
-            rounded_down_payments=row["rounded_down_payments"],
-            discounts_taken=row["discounts_taken"], discounts_missed=row["discounts_missed"],
-            lateness_recent=tenths_text(row["lateness_recent_t"]),
-            lateness_prior=tenths_text(row["lateness_prior_t"]),
-            lateness_trend=(tenths_text(row["lateness_trend_t"])
+            invoices_paid=n_paid, paid_amount=paid_amount[i],
+            avg_days_to_pay=tenths["avg_days_to_pay_t"][i],
+            median_days_to_pay=tenths["median_days_to_pay_t"][i],
+            avg_days_late=tenths["avg_days_late_t"][i],
+            weighted_days_late=tenths["weighted_days_late_t"][i],
+            on_time_share=on_time_share[i], on_time_percent=on_time_percent[i],
+            late_share=late_share[i], partial_payments=int(cols["partial_payments"][i]),
+            rounded_down_payments=int(cols["rounded_down_payments"][i]),
+            discounts_taken=int(cols["discounts_taken"][i]),
+            discounts_missed=int(cols["discounts_missed"][i]),
+            lateness_recent=tenths["lateness_recent_t"][i],
+            lateness_prior=tenths["lateness_prior_t"][i],
+            lateness_trend=(tenths["lateness_trend_t"][i]
                             if cols["lateness_trend_known"][i] else ""),
-            order_gap_recent=_gap(rp.trend_days, dev[0]),
-            order_gap_norm=_gap(row["norm_days"], dev[1]),
-            order_change=tenths_text(-row["order_drop_t"]) if dev[1] else "",
-            spend_recent=fmt.amount(row["spend_recent"], cur),
-            spend_norm=fmt.amount(_scaled(row["spend_norm"], rp.trend_days, row["norm_days"]),
-                                  cur),
-            spend_change=tenths_text(-row["spend_drop_t"]) if row["spend_norm"] else "",
-            days_late_incl_open=tenths_text(row["days_late_incl_open_t"]),
-            open_overdue=row["open_overdue"], score=int(rcols["score"][i]),
+            order_gap_recent=gap_recent[i], order_gap_norm=gap_norm[i],
+            order_change=order_change[i] if cols["orders_norm"][i] else "",
+            spend_recent=spend_recent[i], spend_norm=spend_norm[i],
+            spend_change=spend_change[i] if cols["spend_norm"][i] else "",
+            days_late_incl_open=tenths["days_late_incl_open_t"][i],
+            open_overdue=int(cols["open_overdue"][i]), score=int(rcols["score"][i]),
             lateness_points=lateness, risk_tier=band.name, risk_reason=risk_reason,
-            early_warning=bool(rcols["warning"][i]), max_days_past_due=row["max_days_past_due"],
+            early_warning=bool(rcols["warning"][i]),
+            max_days_past_due=int(cols["max_days_past_due"][i]),
             signals=sig_lines, tier=tiers[t].name if t != NO_TIER else "",
             previous_tier=tiers[p].name if p != NO_TIER else "", change=str(change[i]),
             reward=tiers[t].reward(cur) if t != NO_TIER else "", tier_reason=tier_reason,
             keep_text=keep, season=season.get((c, int(cols["cur"][i])), []),
             tier_index=t, loyalty_paid=l_paid, loyalty_on_time=l_on,
             reach_tier_index=int(reach_tier[i]) if t == NO_TIER else -1,
-            reach_need=int(reach_need[i]) if t == NO_TIER else 0,
-            raw=row | {"spend_norm_scaled": _scaled(row["spend_norm"], rp.trend_days,
-                                                    row["norm_days"])}))
+            reach_need=int(reach_need[i]) if t == NO_TIER else 0))
     return out
 
 
@@ -372,27 +426,37 @@ def _iso(day: int) -> str:
     return from_day(int(day)).isoformat()
 
 
-def _gap(days: int, count: int) -> str:
-    """Days between invoices over a period: its length / the invoices in it."""
-    return tenths_text((20 * days + count) // (2 * count)) if count > 0 and days > 0 else ""
+def gaps(days: np.ndarray, counts: np.ndarray) -> list[str]:
+    """Days between invoices over a period, per row: its length / the invoices in it, in
+    tenths rounded half-up; '' with no invoice or no days."""
+    d, n = np.asarray(days, dtype=np.int64), np.asarray(counts, dtype=np.int64)
+    g = (20 * d + n) // np.maximum(2 * n, 1)
+    return [t if ok else "" for t, ok in zip(tenths_texts(g), ((n > 0) & (d > 0)).tolist(),
+                                             strict=True)]
 
 
-def _scaled(amount: int, to_days: int, from_days: int) -> int:
-    """An amount over `from_days` scaled to `to_days`, half-up to the minor unit."""
-    if from_days <= 0:
-        return 0
-    return (2 * amount * to_days + from_days) // (2 * from_days)
+def scaled(amounts: np.ndarray, to_days: int, from_days: np.ndarray) -> np.ndarray:
+    """Each amount over `from_days` scaled to `to_days`, half-up to the minor unit; 0 over
+    no days."""
+    a, f = np.asarray(amounts, dtype=np.int64), np.asarray(from_days, dtype=np.int64)
+    return np.where(f > 0, (2 * a * to_days + f) // np.maximum(2 * f, 1), 0)
 
 
 def _season(report: Report) -> dict[tuple[int, int], list[tuple[str, str, int]]]:
     """(client, cur) -> twelve (month, average days late, invoices) cells, Jan to Dec."""
     s = report.seasonality
-    out: dict[tuple[int, int], list[tuple[str, str, int]]] = {}
-    for c, k, m, n, t in zip(s["client"].tolist(), s["cur"].tolist(), s["month"].tolist(),
-                             s["invoices"].tolist(), s["avg_days_late_t"].tolist(), strict=True):
-        cells = out.setdefault((int(c), int(k)), [(name, "", 0) for name in MONTHS])
-        cells[int(m) - 1] = (MONTHS[int(m) - 1], tenths_text(int(t)), int(n))
-    return out
+    if len(s) == 0:
+        return {}
+    ncur = max(len(report.currencies), 1)
+    key = s["client"].to_numpy().astype(np.int64) * ncur + s["cur"].to_numpy()
+    keys, row = np.unique(key, return_inverse=True)
+    month = s["month"].to_numpy().astype(np.int64) - 1
+    days = np.full((len(keys), 12), "", dtype=object)
+    days[row, month] = tenths_texts(s["avg_days_late_t"].to_numpy())
+    counts = np.zeros((len(keys), 12), dtype=np.int64)
+    counts[row, month] = s["invoices"].to_numpy()
+    return {(k // ncur, k % ncur): list(zip(MONTHS, d, n, strict=True))
+            for k, d, n in zip(keys.tolist(), days.tolist(), counts.tolist(), strict=True)}
 
 
 def by_client(report: Report) -> dict[int, list[Profile]]:

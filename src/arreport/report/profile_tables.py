@@ -7,24 +7,20 @@ import numpy as np
 import pyarrow as pa
 
 from ..pipeline import Report
-from .profile import MONTHS, profiles, tenths_text
+from .profile import MONTHS, profiles, scaled, tenths_text
 from .tables import amounts_text, dates_text
-
-
-def _amount(values: list[int], currencies: list[str], all_currencies: list[str]) -> pa.Array:
-    codes = np.array([all_currencies.index(c) for c in currencies], dtype=np.int64)
-    return amounts_text(np.array(values, dtype=np.int64), codes, all_currencies)
 
 
 def behaviour_csv_table(report: Report) -> pa.Table:
     ps = profiles(report)
-    curs = [p.currency for p in ps]
-    raw = [p.raw for p in ps]
+    beh = report.behaviour  # profiles are its rows, in its order
+    cur = beh["cur"].to_numpy()
+    rp = report.policies.risk
     return pa.table({
         "client_id": [p.client_id for p in ps],
-        "currency": curs,
+        "currency": [p.currency for p in ps],
         "invoices_paid": pa.array([p.invoices_paid for p in ps], pa.int64()),
-        "paid_amount": _amount([r["paid_amount"] for r in raw], curs, report.currencies),
+        "paid_amount": amounts_text(beh["paid_amount"].to_numpy(), cur, report.currencies),
         "avg_days_to_pay": [p.avg_days_to_pay for p in ps],
         "median_days_to_pay": [p.median_days_to_pay for p in ps],
         "avg_days_late": [p.avg_days_late for p in ps],
@@ -41,8 +37,9 @@ def behaviour_csv_table(report: Report) -> pa.Table:
         "order_gap_recent": [p.order_gap_recent for p in ps],
         "order_gap_norm": [p.order_gap_norm for p in ps],
         "order_change_percent": [p.order_change for p in ps],
-        "spend_recent": _amount([r["spend_recent"] for r in raw], curs, report.currencies),
-        "spend_norm": _amount([r["spend_norm_scaled"] for r in raw], curs, report.currencies),
+        "spend_recent": amounts_text(beh["spend_recent"].to_numpy(), cur, report.currencies),
+        "spend_norm": amounts_text(scaled(beh["spend_norm"].to_numpy(), rp.trend_days,
+                                          beh["norm_days"].to_numpy()), cur, report.currencies),
         "spend_change_percent": [p.spend_change for p in ps],
         "open_overdue": pa.array([p.open_overdue for p in ps], pa.int64()),
         "days_late_incl_open": [p.days_late_incl_open for p in ps],

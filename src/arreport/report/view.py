@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,11 @@ from ..diagnostics import Diagnostic, in_order
 from ..pipeline import Report
 from . import format as fmt
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_LOWER = re.compile(r"[a-z]")
 
+
+@cache
 def client_slug(client_id: str) -> str:
     """A file-name-safe, unique, stable name for a client's page and statement.
 
@@ -22,8 +27,8 @@ def client_slug(client_id: str) -> str:
     characters a file name cannot hold, or with a lower-case letter, as `a` beside `A`)
     gets a hash of the exact id appended.
     """
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", client_id).strip(".") or "client"
-    if safe != client_id or re.search(r"[a-z]", client_id):
+    safe = _UNSAFE.sub("_", client_id).strip(".") or "client"
+    if safe != client_id or _LOWER.search(client_id):
         safe += "-" + hashlib.sha1(client_id.encode("utf-8")).hexdigest()[:8]
     return safe
 
@@ -124,19 +129,24 @@ def build_view(report: Report, clients: list[ClientRow], max_warnings: int = 200
         overdue = total - sub[:, 0]
         unapplied = table["unapplied_credit"].to_numpy()[sel]
         order = np.lexsort((client_ids[clients_sel].astype(str), -total, -overdue))
-        rows = []
-        top: list[AgingRow] = []
-        for i in order:
-            c = int(clients_sel[i])
-            rows.append(AgingRow(
-                client_id=str(client_ids[c]), name=str(names[c]),
-                href=f"clients/{client_slug(str(client_ids[c]))}.html",
-                buckets=[fmt.amount(v, cur) if v else "–" for v in sub[i]],
-                total=fmt.amount(total[i], cur), overdue=fmt.amount(overdue[i], cur),
-                unapplied=fmt.amount(unapplied[i], cur) if unapplied[i] else "–",
-                css=["" if v else "zero" for v in sub[i]]))
-            if overdue[i] > 0 and len(top) < 10:
-                top.append(rows[-1])
+        sub, clients_sel = sub[order], clients_sel[order]
+        total, overdue, unapplied = total[order], overdue[order], unapplied[order]
+        n = len(order)
+        cells = np.array(fmt.amounts(sub, cur), dtype=object).reshape(n, nb)
+        cells[sub == 0] = "–"
+        css = np.where(sub == 0, "zero", "").tolist()
+        totals_text = fmt.amounts(total, cur)
+        overdue_text = fmt.amounts(overdue, cur)
+        unapplied_text = np.array(fmt.amounts(unapplied, cur), dtype=object)
+        unapplied_text[unapplied == 0] = "–"
+        ids = client_ids[clients_sel]
+        rows = [AgingRow(client_id=str(cid), name=str(name),
+                         href=f"clients/{client_slug(str(cid))}.html", buckets=b, total=t,
+                         overdue=o, unapplied=u, css=k)
+                for cid, name, b, t, o, u, k in zip(
+                    ids.tolist(), names[clients_sel].tolist(), cells.tolist(), totals_text,
+                    overdue_text, unapplied_text.tolist(), css, strict=True)]
+        top = [rows[i] for i in np.flatnonzero(overdue > 0)[:10].tolist()]
         col_totals = sub.sum(axis=0)
         grand = int(col_totals.sum())
         isel = items["cur"].to_numpy() == code
