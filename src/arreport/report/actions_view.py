@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,7 @@ CHANNEL_TEXT = {"email": "Emails", "letter": "Letters", "phone": "Calls", "sms":
                 "internal": "Internal", "": "Account actions"}
 
 
-@dataclass(frozen=True)
-class ActionLine:
+class ActionLine(NamedTuple):
     invoice_id: str
     amount: str
     days_past_due: int
@@ -58,8 +58,7 @@ class ActionGroup:
     actions: list[ClientAction]
 
 
-@dataclass(frozen=True)
-class HoldRow:
+class HoldRow(NamedTuple):
     client_id: str
     name: str
     href: str
@@ -68,8 +67,7 @@ class HoldRow:
     reason: str
 
 
-@dataclass(frozen=True)
-class FeeRow:
+class FeeRow(NamedTuple):
     client_id: str
     name: str
     href: str
@@ -80,8 +78,7 @@ class FeeRow:
     reason: str
 
 
-@dataclass(frozen=True)
-class HeldRow:
+class HeldRow(NamedTuple):
     client_id: str
     name: str
     href: str
@@ -120,39 +117,48 @@ def build_actions_view(report: Report) -> ActionsView:
 
     amount_text = fmt.amounts_in(acts["amount"].to_numpy(), acts["cur"].to_numpy(),
                                  report.currencies)
-    rows = []
-    for i, (c, inv, cur, g, amount, dpd) in enumerate(zip(
-            acts["client"].tolist(), acts["inv"].tolist(), acts["cur"].tolist(),
-            acts["step"].tolist(), acts["amount"].tolist(), acts["days_past_due"].tolist(),
-            strict=True)):
-        _, st = table.steps[g]
-        rows.append((st.owner or "", st.channel or "", str(client_ids[c]), st.order, g, cur,
-                     str(inv_ids[inv]), int(amount), int(dpd), reasons[i], c, i))
-    rows.sort(key=lambda r: (r[0] == "", r[0], r[1] == "", r[1], r[2], r[3], r[6]))
-    # one client action per run of rows with the same group, client, step and currency
-    runs: list[list[tuple]] = []  # type: ignore[type-arg]
-    for row in rows:
-        if runs:
-            prev = runs[-1][0]
-            if (prev[0], prev[1], prev[2], table.steps[prev[4]][1].id, prev[5]) == (
-                    row[0], row[1], row[2], table.steps[row[4]][1].id, row[5]):
-                runs[-1].append(row)
-                continue
-        runs.append([row])
-    totals = np.array([sum(r[7] for r in run) for run in runs], dtype=np.int64)
-    total_text = fmt.amounts_in(totals, np.array([run[0][5] for run in runs], dtype=np.int64),
-                                report.currencies)
-    consumer_template: dict[str, str] = {}
+    # sorted by owner, then channel (unassigned and none last), client id, step order and
+    # invoice id; every key an integer rank, the strings compared once
+    steps = table.steps
+    group_keys = sorted({(st.owner or "", st.channel or "") for _, st in steps},
+                        key=lambda k: (k[0] == "", k[0], k[1] == "", k[1]))
+    group_rank = {k: r for r, k in enumerate(group_keys)}
+    step_group = np.array([group_rank[(st.owner or "", st.channel or "")] for _, st in steps]
+                          + [0], dtype=np.int64)
+    step_order = np.array([st.order for _, st in steps] + [0], dtype=np.int64)
+    step_ids = sorted({st.id for _, st in steps})
+    step_id = np.array([step_ids.index(st.id) for _, st in steps] + [0], dtype=np.int64)
+    a_client = acts["client"].to_numpy().astype(np.int64)
+    a_step = acts["step"].to_numpy().astype(np.int64)
+    a_cur = acts["cur"].to_numpy().astype(np.int64)
+    a_inv = acts["inv"].to_numpy().astype(np.int64)
+    id_text = client_ids[a_client].astype(str) if len(acts) else np.zeros(0, str)
+    _, client_rank = np.unique(id_text, return_inverse=True)
+    inv_text = inv_ids[a_inv].astype(str) if len(acts) else np.zeros(0, str)
+    _, inv_rank = np.unique(inv_text, return_inverse=True)
+    order = np.lexsort((inv_rank, step_order[a_step], client_rank, step_group[a_step]))
+    # one client action per run of rows with the same group, client, step id and currency
+    key = np.stack([step_group[a_step], a_client, step_id[a_step], a_cur])[:, order]
+    starts = np.flatnonzero(np.concatenate([[True], (key[:, 1:] != key[:, :-1]).any(axis=0)])
+                            ) if len(order) else np.zeros(0, np.int64)
+    bounds = np.append(starts, len(order))
+    amounts = acts["amount"].to_numpy().astype(np.int64)[order]
+    totals = np.add.reduceat(amounts, starts) if len(starts) else np.zeros(0, np.int64)
+    total_text = fmt.amounts_in(totals, a_cur[order][starts], report.currencies)
+    dpd = acts["days_past_due"].to_numpy().astype(np.int64)
+    runs = [order[bounds[k]:bounds[k + 1]].tolist() for k in range(len(starts))]
     groups: list[ActionGroup] = []
+    consumer_template: dict[str, str] = {}
     for run, total in zip(runs, total_text, strict=True):
-        owner, channel, cid, _order, g, cur, *_rest = run[0]
-        c = run[0][10]
+        i = run[0]
+        c, g = int(a_client[i]), int(a_step[i])
+        _, st = steps[g]
+        owner, channel = st.owner or "", st.channel or ""
         if not groups or (groups[-1].owner, groups[-1].channel) != (owner or "unassigned",
                                                                      channel):
             groups.append(ActionGroup(owner=owner or "unassigned", channel=channel,
                                       title=CHANNEL_TEXT.get(channel, channel.title()),
                                       actions=[]))
-        _, st = table.steps[g]
         template = st.template or ""
         if template and kinds[c] == "consumer":
             if template not in consumer_template:
@@ -161,12 +167,13 @@ def build_actions_view(report: Report) -> ActionsView:
                     " (consumer wording)" if path is not None and path.parent.name == "consumer"
                     else "")
             template = consumer_template[template]
+        cid = str(id_text[i])
         groups[-1].actions.append(ClientAction(
             client_id=cid, name=str(names[c]), href=f"clients/{client_slug(cid)}.html",
             step=st.id, when=st.when(), template=template, action=st.action or "",
-            currency=report.currencies[cur], total=total,
-            lines=[ActionLine(invoice_id=r[6], amount=amount_text[r[11]], days_past_due=r[8],
-                              reason=r[9]) for r in run],
+            currency=report.currencies[int(a_cur[i])], total=total,
+            lines=[ActionLine(invoice_id=str(inv_text[r]), amount=amount_text[r],
+                              days_past_due=int(dpd[r]), reason=reasons[r]) for r in run],
             contact=text("contact", c), phone=text("phone", c), email=text("email", c),
             last=history.last(c), promise=history.running_promise(c)))
     h = report.holds

@@ -9,7 +9,7 @@ slices can be rendered by separate processes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,7 @@ from . import format as fmt
 from .view import ClientRow, ClientTotal, client_slug, split_address
 
 
-@dataclass(frozen=True)
-class ItemRow:
+class ItemRow(NamedTuple):
     invoice_id: str
     issue_date: str
     due_date: str
@@ -45,8 +44,7 @@ class ClientCurrency:
     items: list[ItemRow]
 
 
-@dataclass(frozen=True)
-class OfferRow:
+class OfferRow(NamedTuple):
     invoice_id: str
     currency: str
     open_amount: str

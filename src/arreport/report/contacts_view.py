@@ -4,7 +4,7 @@ to pay for the call list."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,8 +14,7 @@ from ..pipeline import Report
 from . import format as fmt
 
 
-@dataclass(frozen=True)
-class ContactLine:
+class ContactLine(NamedTuple):
     date: str
     channel: str
     step: str
@@ -64,6 +63,15 @@ class ContactHistory:
              f"{raw.path.name}:{raw.lines.line(r)}" if raw is not None else "contacts.csv")
             for r in c["row"].to_numpy()[sel].astype(np.int64).tolist()]
         self.day = day
+        # per client: its newest contact and its latest running promise (rows are newest
+        # first within a client), found for every client at once
+        clients, first = np.unique(self.client, return_index=True)
+        self._last = dict(zip(clients.tolist(), first.tolist(), strict=True))
+        outcome = np.array(self.outcome, dtype=object)
+        running = np.flatnonzero((outcome == "promise") & (self.promise != NO_DATE)
+                                 & (self.promise >= day))
+        pc, pfirst = np.unique(self.client[running], return_index=True)
+        self._promise = dict(zip(pc.tolist(), running[pfirst].tolist(), strict=True))
 
     def line(self, i: int) -> ContactLine:
         p = int(self.promise[i])
@@ -79,17 +87,10 @@ class ContactHistory:
         return [self.line(i) for i in range(lo, hi)]
 
     def last(self, client: int) -> ContactLine | None:
-        lo = int(np.searchsorted(self.client, client, side="left"))
-        if lo < len(self.client) and int(self.client[lo]) == client:
-            return self.line(lo)
-        return None
+        i = self._last.get(client)
+        return None if i is None else self.line(i)
 
     def running_promise(self, client: int) -> ContactLine | None:
         """The latest promise to pay whose date has not passed on A."""
-        lo = int(np.searchsorted(self.client, client, side="left"))
-        hi = int(np.searchsorted(self.client, client, side="right"))
-        for i in range(lo, hi):
-            if self.outcome[i] == "promise" and int(self.promise[i]) != NO_DATE \
-                    and int(self.promise[i]) >= self.day:
-                return self.line(i)
-        return None
+        i = self._promise.get(client)
+        return None if i is None else self.line(i)

@@ -13,6 +13,7 @@ from ..compute.escalation import StepTable
 from ..ledger.dates import to_day
 from ..pipeline import Report
 from ..policy.model import Fee
+from .tables import amounts_text
 
 
 def _amount(minor: int, currency: str) -> str:
@@ -135,20 +136,34 @@ def _fee_reasons(report: Report) -> list[str]:
         return f[name].tolist() if name in f else [-1] * len(f)
 
     per_line = _interest_terms(report)
+    # the amounts as text a column at a time; a rate's wording once per rule and rate row
+    cur_codes = f["cur"].to_numpy()
+    names = list(report.currencies)
+    base_text = [f"{t} {names[c]}" for t, c in zip(
+        amounts_text(f["base"].to_numpy(), cur_codes, names).to_pylist(), cur_codes.tolist(),
+        strict=True)]
+    amount_text = [f"{t} {names[c]}" for t, c in zip(
+        amounts_text(f["amount"].to_numpy(), cur_codes, names).to_pylist(),
+        cur_codes.tolist(), strict=True)]
+    pct_of: dict[tuple[str, int, int, int], str] = {}
 
-    for rule, kind, cur, inv, step, base, days, amount, date, rate, rate_from, since, due in zip(
+    def pct(rule: str, fee: Fee, rate: int, rate_from: int, due: int) -> str:
+        key = (rule, rate, rate_from, due if fee.preset is not None and due < rate_from else -1)
+        if key not in pct_of:
+            pct_of[key] = _interest_pct(report, fee, rate, rate_from, due)
+        return pct_of[key]
+
+    for k, (rule, kind, cur, inv, step, days, date, rate, rate_from, since, due) in enumerate(zip(
             f["rule"].tolist(), f["kind"].tolist(), f["cur"].tolist(), f["inv"].tolist(),
-            f["step"].tolist(), f["base"].tolist(), f["days"].tolist(), f["amount"].tolist(),
-            f["date"].tolist(), column("rate"), column("rate_from"), column("since"),
-            column("due"), strict=True):
+            f["step"].tolist(), f["days"].tolist(), f["date"].tolist(), column("rate"),
+            column("rate_from"), column("since"), column("due"), strict=True)):
         base_rule = rule.removesuffix("-compensation")
         fee = report.policies.fees[base_rule]
         currency = report.currencies[cur]
         head = f"{fee.source} {rule}: "
         if kind == "compensation":
             out.append(head + f"fixed compensation ({fee.preset}) for a debt of "
-                       f"{_amount(base, currency)} (the invoice's amount) = "
-                       f"{_amount(amount, currency)}")
+                       f"{base_text[k]} (the invoice's amount) = {amount_text[k]}")
             continue
         if kind == "interest":
             counted = f"more than {fee.grace_days} days past due"
@@ -160,19 +175,23 @@ def _fee_reasons(report: Report) -> list[str]:
                            f" invoiced it on {invoiced_on}, {where}")
             # lines of one invoice due on different days (a deposit and its balance) or at
             # different reference rates: one term per (days, rate), so the sum reproduces it
-            terms = per_line.get((rule, inv), [(base, days, rate, rate_from, due)])
-            product = " + ".join(
-                f"{_amount(t_open, currency)} open × "
-                f"{_interest_pct(report, fee, t_rate, t_from, t_due)} × {t_days}/365 days"
-                for t_open, t_days, t_rate, t_from, t_due in terms)
-            out.append(head + f"{product} ({counted}) = {_amount(amount, currency)}")
+            terms = per_line.get((rule, inv))
+            if terms is None:
+                product = (f"{base_text[k]} open × {pct(rule, fee, rate, rate_from, due)} × "
+                           f"{days}/365 days")
+            else:
+                product = " + ".join(
+                    f"{_amount(t_open, currency)} open × "
+                    f"{pct(rule, fee, t_rate, t_from, t_due)} × {t_days}/365 days"
+                    for t_open, t_days, t_rate, t_from, t_due in terms)
+            out.append(head + f"{product} ({counted}) = {amount_text[k]}")
             continue
         _, st = table.steps[step]
         parts = []
         if fee.flat is not None:
             parts.append(f"flat {fee.flat.describe()}")
         if fee.percent is not None:
-            parts.append(f"{fee.percent}% of {_amount(base, currency)} open")
+            parts.append(f"{fee.percent}% of {base_text[k]} open")
         caps = []
         if fee.minimum is not None:
             caps.append(f"min {fee.minimum.describe()}")
@@ -182,7 +201,7 @@ def _fee_reasons(report: Report) -> list[str]:
                 + " + ".join(parts))
         if caps:
             text += " (" + ", ".join(caps) + ")"
-        out.append(text + f" = {_amount(amount, currency)}")
+        out.append(text + f" = {amount_text[k]}")
     return out
 
 

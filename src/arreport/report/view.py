@@ -6,6 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,7 @@ def client_slug(client_id: str) -> str:
     return safe
 
 
-@dataclass(frozen=True)
-class AgingRow:
+class AgingRow(NamedTuple):
     client_id: str
     name: str
     href: str
@@ -63,8 +63,7 @@ class CurrencyAging:
     shares: list[float]  # share of total per bucket, for the bar
 
 
-@dataclass(frozen=True)
-class ClientTotal:
+class ClientTotal(NamedTuple):
     currency: str
     total: str
     total_minor: int
@@ -72,8 +71,7 @@ class ClientTotal:
     unapplied_minor: int
 
 
-@dataclass(frozen=True)
-class ClientRow:
+class ClientRow(NamedTuple):
     """A client in the clients list: its balance per currency and whether it has a
     statement."""
 
