@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,8 +31,15 @@ def csv_text(table: pa.Table) -> bytes:
         return header.encode("utf-8")
     cells = [_cell_text(table.column(i)) for i in range(table.num_columns)]
     rows = pc.binary_join_element_wise(*cells, ",")
-    body = "\n".join(rows.to_pylist()) + "\n"
-    return (header + body).encode("utf-8")
+    # each row with its line end; the array's data buffer is then the whole body, as bytes
+    lines = pc.binary_join_element_wise(rows, "\n", "")
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    lines = lines.cast(pa.large_string())
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:
+                                                                 lines.offset + len(lines) + 1]
+    body = lines.buffers()[2].to_pybytes()[int(offsets[0]):int(offsets[-1])]
+    return header.encode("utf-8") + body
 
 
 def write_table(table: pa.Table, path: Path) -> None:

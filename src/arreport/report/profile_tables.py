@@ -7,8 +7,8 @@ import numpy as np
 import pyarrow as pa
 
 from ..pipeline import Report
-from .profile import MONTHS, profiles, scaled, tenths_text
-from .tables import amounts_text, dates_text
+from .profile import MONTHS, profiles, scaled, tenths_texts
+from .tables import amounts_text, dates_text, text_rank
 
 
 def behaviour_csv_table(report: Report) -> pa.Table:
@@ -103,17 +103,21 @@ def tiers_csv_table(report: Report) -> pa.Table:
 def seasonality_csv_table(report: Report) -> pa.Table:
     s = report.seasonality
     client_ids = report.ledger.client_ids()
-    rows = sorted((str(client_ids[c]), report.currencies[k], int(m), int(n), int(t))
-                  for c, k, m, n, t in zip(s["client"].tolist(), s["cur"].tolist(),
-                                           s["month"].tolist(), s["invoices"].tolist(),
-                                           s["avg_days_late_t"].tolist(), strict=True))
+    cid = client_ids[s["client"].to_numpy()].astype(str) if len(s) else np.zeros(0, str)
+    cur = np.array(report.currencies, dtype=object)[s["cur"].to_numpy()] if len(s) else \
+        np.zeros(0, object)
+    month = s["month"].to_numpy().astype(np.int64)
+    order = np.lexsort((s["avg_days_late_t"].to_numpy(), s["invoices"].to_numpy(), month,
+                        text_rank(cur), text_rank(cid)))
+    month = month[order]
     return pa.table({
-        "client_id": pa.array([r[0] for r in rows], pa.string()),
-        "currency": pa.array([r[1] for r in rows], pa.string()),
-        "month": pa.array([r[2] for r in rows], pa.int64()),
-        "month_name": pa.array([MONTHS[r[2] - 1] for r in rows], pa.string()),
-        "invoices": pa.array([r[3] for r in rows], pa.int64()),
-        "avg_days_late": pa.array([tenths_text(r[4]) for r in rows], pa.string()),
+        "client_id": pa.array(cid[order], pa.string()),
+        "currency": pa.array(cur[order], pa.string()),
+        "month": pa.array(month, pa.int64()),
+        "month_name": pa.array(np.array(MONTHS, dtype=object)[month - 1], pa.string()),
+        "invoices": pa.array(s["invoices"].to_numpy().astype(np.int64)[order], pa.int64()),
+        "avg_days_late": pa.array(tenths_texts(s["avg_days_late_t"].to_numpy()[order]),
+                                  pa.string()),
     })
 
 
@@ -143,6 +147,8 @@ def offer_reasons(report: Report, rows: list[int] | None = None) -> list[str]:
     from ..compute.terms import invoice_terms
 
     o = report.offers
+    if len(o) == 0:
+        return []
     codes, names, _ = invoice_terms(report.ledger.invoices, report.ledger.clients,
                                     report.policies)
     issue = report.ledger.invoices["issue_date"].to_numpy()

@@ -36,6 +36,14 @@ def amounts_text(values: np.ndarray, cur_codes: np.ndarray, currencies: list[str
     return out
 
 
+def text_rank(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values as text, in code-point order (as Python
+    sorts strings): sort keys of integers instead of strings."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.asarray(values).astype(str), return_inverse=True)[1].ravel()
+
+
 def dates_text(days: np.ndarray) -> pa.Array:
     arr = pa.array(np.asarray(days, dtype=np.int32)).cast(pa.date32())
     text = pc.strftime(arr.cast(pa.timestamp("s")), format="%Y-%m-%d")
@@ -51,16 +59,10 @@ def open_items_table(report: Report) -> pa.Table:
     client_ids = report.ledger.client_ids()
     labels = np.array(report.bucket_labels, dtype=object)
     cur_names = np.array(report.currencies, dtype=object)
-    frame = pd.DataFrame({
-        "client_id": client_ids[items["client"].to_numpy()],
-        "invoice_id": items["invoice_id"].to_numpy(dtype=object),
-        "currency": cur_names[items["cur"].to_numpy()],
-        "due_day": items["due_date"].to_numpy(),
-        "line": items["line"].to_numpy(),
-        "i": np.arange(len(items)),
-    })
-    order = frame.sort_values(["client_id", "invoice_id", "due_day", "line"], kind="stable")["i"]
-    it = items.iloc[order.to_numpy()]
+    order = np.lexsort((items["line"].to_numpy(), items["due_date"].to_numpy(),
+                        text_rank(items["invoice_id"].to_numpy(dtype=object)),
+                        text_rank(client_ids[items["client"].to_numpy()])))
+    it = items.iloc[order]
     cur = it["cur"].to_numpy()
     return pa.table({
         "client_id": pa.array(client_ids[it["client"].to_numpy()], pa.string()),
@@ -115,7 +117,8 @@ def actions_csv_table(report: Report) -> pa.Table:
         "amount_minor": acts["amount"].to_numpy(), "cur": acts["cur"].to_numpy(),
         "reason": action_reasons(report), "order": steps,
     })
-    frame = frame.sort_values(["client_id", "invoice_id", "order"], kind="stable")
+    frame = frame.iloc[np.lexsort((steps, text_rank(frame["invoice_id"].to_numpy()),
+                                   text_rank(frame["client_id"].to_numpy())))]
     return pa.table({
         "date": pa.array(frame["date"].astype(str), pa.string()),
         "client_id": pa.array(frame["client_id"].astype(str), pa.string()),
@@ -186,7 +189,8 @@ def discounts_csv_table(report: Report) -> pa.Table:
     inv = d["inv"].to_numpy().astype(np.int64)
     invoices = report.ledger.invoices
     docs = report.allocation.docs
-    codes, names, _ = invoice_terms(invoices, report.ledger.clients, report.policies)
+    codes, names, _ = (invoice_terms(invoices, report.ledger.clients, report.policies)
+                       if len(d) else (np.zeros(0, np.int64), [], None))
     cur = invoices["cur"].to_numpy().astype(np.int64)[inv]
     doc_rows = d["doc"].to_numpy().astype(np.int64)
     reasons = []
