@@ -69,3 +69,4 @@ def test_gaps_and_scaling(pairs: list[tuple[int, int]]) -> None:
     assert scaled(amounts, 90, days).tolist() == [
         (2 * a * 90 + d) // (2 * d) if d > 0 else 0 for a, d in zip(amounts.tolist(),
                                                                    days.tolist(), strict=True)]
+

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,9 @@ def write_pdfs(jobs: Sequence[PdfJob | tuple[str, Path]], css_text: str, base_ur
         return
     with ProcessPoolExecutor(max_workers=n, initializer=_init,
                              initargs=(css_text, base_url, stamp)) as pool:
-        for _ in pool.map(_write, work, chunksize=4):
+        # each PDF reported as it is done (not in submission order, not in bursts), so a
+        # progress bar moves at the rate PDFs are written
+        for done in as_completed([pool.submit(_write, job) for job in work]):
+            done.result()
             if on_done:
                 on_done()
