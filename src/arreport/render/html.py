@@ -18,7 +18,16 @@ from ..report.profile import RiskPage
 from ..report.view import SiteView
 from ..resources import templates_dir
 from .charts import line_chart
-from .pages import ACTION_ROWS, CLIENTS_PER_JOB, PAGE_ROWS, Paged, PageJob, paginate, write_text
+from .pages import (
+    ACTION_ROWS,
+    CLIENTS_PER_JOB,
+    PAGE_ROWS,
+    PAGES_PER_JOB,
+    Paged,
+    PageJob,
+    paginate,
+    write_text,
+)
 
 
 @lru_cache(maxsize=4)
@@ -124,13 +133,13 @@ def site_jobs(stage: Path, site: SiteView, clients: ClientPages, basis: str, pdf
             return 1
         return job
 
-    def rest(pl: PagedList) -> PageJob:
+    def rest(pl: PagedList, pages: list[Paged]) -> PageJob:
         def job() -> int:
             template = environment().get_template("paged.html")
-            for p in pl.pages[1:]:
+            for p in pages:
                 write_text(stage / p.file, template.render(page=pl.page, root="", kind=pl.kind,
                                                            p=p, **pl.context, **common))
-            return len(pl.pages) - 1
+            return len(pages)
         return job
 
     def client_pages(lo: int, hi: int) -> PageJob:
@@ -147,9 +156,9 @@ def site_jobs(stage: Path, site: SiteView, clients: ClientPages, basis: str, pdf
     jobs: list[PageJob] = [
         summary("risk"), summary("policies", sections=policies), summary("actions"),
         summary("index"), summary("aging"), summary("clients")]
-    for pl in lists:
-        if len(pl.pages) > 1:
-            jobs.append(rest(pl))
+    for pl in lists:  # pages 2 and on, a few per job so the workers share them evenly
+        jobs += [rest(pl, pl.pages[k:k + PAGES_PER_JOB]) for k in range(1, len(pl.pages),
+                                                                      PAGES_PER_JOB)]
     step = max(clients_per_job, 1)
     jobs += [client_pages(lo, lo + step) for lo in range(0, len(clients), step)]
     n_pages = 6 + sum(len(pl.pages) - 1 for pl in lists) + len(clients)

@@ -20,6 +20,7 @@ from typing import Any
 PAGE_ROWS = 500  # rows of a long table on one page
 ACTION_ROWS = 200  # client actions on one page (each with its invoices and reasons)
 CLIENTS_PER_JOB = 400
+PAGES_PER_JOB = 8  # pages of a long table per job
 MIN_PAGES_FOR_POOL = 2000  # below this a pool costs more than it saves
 
 PageJob = Callable[[], int]
