@@ -44,7 +44,8 @@ from ..report.view import build_view
 from .csvfiles import write_table
 from .documents import Rendered
 from .html import render, site_jobs, templates_dir
-from .pages import run_jobs, workers_for, write_text
+from .pages import run_jobs, workers_for
+from .reuse import MANIFEST, Entry, Reuse, content_key, write_manifest
 from .site import staged_site
 
 BASIS_TEXT = {"due_date": "days past due", "issue_date": "days since issue"}
@@ -86,31 +87,45 @@ def write_site(report: Report, out_dir: Path, pdf: bool = True, progress: bool =
         write_table(offers_csv_table(report), stage / "data" / "offers.csv")
         write_table(kpis_csv_table(report), stage / "data" / "kpis.csv")
         mark("data csv")
-        jobs, n_pages = site_jobs(stage, site, client_pages, basis, pdf, actions,
+        previous = out_dir.resolve() if (out_dir / MANIFEST).is_file() else None
+        reuse = Reuse(previous, stage)
+        jobs, n_pages = site_jobs(reuse, site, client_pages, basis, pdf, actions,
                                   build_policies_view(report.policies), risk,
                                   kpi_views(report), documents.outgoing, **(paging or {}))
-        n_pages = run_jobs(jobs, workers_for(n_pages) if workers is None else workers)
-        write_text(stage / "site.css", css)
+        entries = run_jobs(jobs, workers_for(n_pages) if workers is None else workers)
+        n_pages, pages_kept = len(entries), reuse.kept(entries)
+        (stage / "site.css").write_text(css, encoding="utf-8", newline="\n")
         mark("pages")
-        n_pdf = n_mail = 0
+        n_pdf = n_mail = pdfs_kept = 0
         if pdf:
-            n_pdf = _write_pdfs(report, site, actions, basis, stage, progress, documents)
+            pdf_entries = _write_pdfs(report, site, actions, basis, reuse, progress,
+                                      documents)
+            entries += pdf_entries
+            n_pdf, pdfs_kept = len(pdf_entries), reuse.kept(pdf_entries)
             n_mail = _write_outbox(report, stage, documents)
             write_table(documents_csv_table(report, documents.outgoing),
                         stage / "data" / "documents.csv")
             mark("pdf")
+        write_manifest(stage, entries)
     mark("swap")
     n_print = sum(1 for o in documents.outgoing if o.delivery == "print")
+    kept = [f"{n} {what}" for n, what in ((pages_kept, "pages"), (pdfs_kept, "PDFs")) if n]
     return (f"{len(report.items)} open items, {len(site.clients)} clients, "
             f"{n_pages} pages, {n_pdf} PDFs"
+            + (f" ({' and '.join(kept)} unchanged since the previous build)" if kept else "")
             + (f", {n_mail} emails in the outbox, {n_print} letters to print" if pdf else ""))
 
 
-def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, stage: Path,
-                progress: bool, documents: Documents) -> int:
+def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, reuse: Reuse,
+                progress: bool, documents: Documents) -> list[Entry]:
+    """Every PDF of the site: a PDF made from the same inputs as the previous build's is
+    linked from it, the others laid out. Their manifest entries."""
+    from importlib.metadata import version
+
     from .pdf import PdfJob, pdf_moment, pdf_timestamp, stylesheet, write_pdfs
     from .progress import Progress
 
+    stage = reuse.stage
     created = pdf_timestamp(report.as_of)
     company = report.policies.company
     common = {"site": site, "company": company, "created": created, "basis": basis}
@@ -129,10 +144,31 @@ def _write_pdfs(report: Report, site: object, actions: ActionsView, basis: str, 
     folder = templates_dir()
     css_text = stylesheet(company.paper, (folder / "pdf.css").read_text(encoding="utf-8"),
                           (folder / "documents.css").read_text(encoding="utf-8"))
-    with Progress("PDFs", len(jobs), enabled=progress) as bar:
-        write_pdfs(jobs, css_text, base_url=str(folder), on_done=bar.advance,
-                   moment=pdf_moment(report.as_of))
-    return len(jobs)
+    moment = pdf_moment(report.as_of)
+    logo = Path(company.logo) if company.logo else None
+    # what a PDF is made from besides its own HTML: the stylesheet, the logo it shows, the
+    # PDF date and the layout engine
+    shared = content_key(css_text, logo.read_bytes() if logo and logo.is_file() else b"",
+                         moment.isoformat(), version("weasyprint"), version("pydyf"),
+                         version("arreport"))
+    entries: list[Entry] = []
+    todo: list[tuple[PdfJob, str]] = []
+    for job in jobs:
+        rel = job.path.relative_to(stage).as_posix()
+        key = content_key(shared, job.html, job.variant or "",
+                          *(part for a in job.attachments for part in a))
+        linked = reuse.link(rel, key)
+        if linked is not None:
+            entries.append(linked)
+        else:
+            todo.append((job, key))
+    with Progress("PDFs", len(todo), enabled=progress) as bar:
+        write_pdfs([job for job, _ in todo], css_text, base_url=str(folder),
+                   on_done=bar.advance, moment=moment)
+    for job, key in todo:
+        rel = job.path.relative_to(stage).as_posix()
+        entries.append((rel, key, job.path.stat().st_size))
+    return entries
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -26,8 +25,8 @@ from .pages import (
     Paged,
     PageJob,
     paginate,
-    write_text,
 )
+from .reuse import Entry, Reuse
 
 
 @lru_cache(maxsize=4)
@@ -75,13 +74,13 @@ class PagedList:
     context: dict[str, Any]  # what its table needs besides the rows
 
 
-def site_jobs(stage: Path, site: SiteView, clients: ClientPages, basis: str, pdf: bool,
+def site_jobs(reuse: Reuse, site: SiteView, clients: ClientPages, basis: str, pdf: bool,
               actions: ActionsView, policies: object, risk: RiskPage, kpis: list[CurrencyKpis],
               outgoing: Sequence[Any] = (), page_rows: int = PAGE_ROWS,
               action_rows: int = ACTION_ROWS,
               clients_per_job: int = CLIENTS_PER_JOB) -> tuple[list[PageJob], int]:
-    """Jobs that render and write every page of the site into `stage`, and how many pages
-    they write. `outgoing`: the day's letters and statements (report.documents.Outgoing),
+    """Jobs that render and write every page of the site into the stage of `reuse`, and how
+    many pages they write. `outgoing`: the day's letters and statements (report.documents.Outgoing),
     linked from the action list and the client pages. Long tables are split into pages of
     `page_rows` rows (`action_rows` client actions)."""
     letters = {(o.client_id, o.step): o for o in outgoing if o.document == "letter"}
@@ -127,32 +126,28 @@ def site_jobs(stage: Path, site: SiteView, clients: ClientPages, basis: str, pdf
               "paged": {pl.key: pl.pages[0] for pl in lists}}
 
     def summary(name: str, **extra: Any) -> PageJob:
-        def job() -> int:
-            write_text(stage / f"{name}.html", render(f"{name}.html", page=name, root="",
-                                                      **extra, **common))
-            return 1
+        def job() -> list[Entry]:
+            return [reuse.write_text(f"{name}.html", render(f"{name}.html", page=name, root="",
+                                                            **extra, **common))]
         return job
 
     def rest(pl: PagedList, pages: list[Paged]) -> PageJob:
-        def job() -> int:
+        def job() -> list[Entry]:
             template = environment().get_template("paged.html")
-            for p in pages:
-                write_text(stage / p.file, template.render(page=pl.page, root="", kind=pl.kind,
-                                                           p=p, **pl.context, **common))
-            return len(pages)
+            return [reuse.write_text(p.file, template.render(
+                page=pl.page, root="", kind=pl.kind, p=p, **pl.context, **common))
+                for p in pages]
         return job
 
     def client_pages(lo: int, hi: int) -> PageJob:
-        def job() -> int:
+        def job() -> list[Entry]:
             template = environment().get_template("client.html")
-            views = clients.views(lo, hi)
-            for client in views:
-                write_text(stage / "clients" / f"{client.slug}.html",
-                           template.render(page="client", root="../", client=client, **common))
-            return len(views)
+            return [reuse.write_text(f"clients/{client.slug}.html", template.render(
+                page="client", root="../", client=client, **common))
+                for client in clients.views(lo, hi)]
         return job
 
-    (stage / "clients").mkdir(parents=True, exist_ok=True)
+    (reuse.stage / "clients").mkdir(parents=True, exist_ok=True)
     jobs: list[PageJob] = [
         summary("risk"), summary("policies", sections=policies), summary("actions"),
         summary("index"), summary("aging"), summary("clients")]

@@ -1,7 +1,9 @@
 """Writing the site's HTML pages: long tables split into pages, every page rendered and
 written by a pool of forked processes sized to the cores.
 
-A page job is a function that renders and writes some pages and returns how many. The jobs
+A page job is a function that renders and writes some pages and returns their manifest
+entries (render.reuse: path, key, size; a page unchanged since the previous build is linked
+rather than written again). The jobs
 are listed before the pool forks, so each worker reads the prepared figures from the memory
 it inherited and only a job's number crosses between processes; every page is a file of
 its own, so the output does not depend on which worker wrote what.
@@ -14,8 +16,9 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+
+from .reuse import Entry
 
 PAGE_ROWS = 500  # rows of a long table on one page
 ACTION_ROWS = 200  # client actions on one page (each with its invoices and reasons)
@@ -23,7 +26,7 @@ CLIENTS_PER_JOB = 400
 PAGES_PER_JOB = 8  # pages of a long table per job
 MIN_PAGES_FOR_POOL = 2000  # below this a pool costs more than it saves
 
-PageJob = Callable[[], int]
+PageJob = Callable[[], list[Entry]]
 
 
 @dataclass(frozen=True)
@@ -65,15 +68,10 @@ def paginate(rows: Sequence[Any], stem: str, home: str, title: str,
             for k in range(pages)]
 
 
-def write_text(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as f:
-        f.write(text)
-
-
 _JOBS: list[PageJob] = []
 
 
-def _run(k: int) -> int:
+def _run(k: int) -> list[Entry]:
     return _JOBS[k]()
 
 
@@ -88,14 +86,16 @@ def workers_for(pages: int) -> int:
     return max(1, min(cores, 8))
 
 
-def run_jobs(jobs: Sequence[PageJob], workers: int) -> int:
-    """Run every job, in `workers` forked processes when more than one; the pages written."""
+def run_jobs(jobs: Sequence[PageJob], workers: int) -> list[Entry]:
+    """Run every job, in `workers` forked processes when more than one; the pages written
+    (their manifest entries, in no particular order)."""
     if workers <= 1 or len(jobs) <= 1:
-        return sum(job() for job in jobs)
+        return [entry for job in jobs for entry in job()]
     global _JOBS
     _JOBS = list(jobs)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return sum(pool.imap_unordered(_run, range(len(jobs)), chunksize=1))
+            return [entry for done in pool.imap_unordered(_run, range(len(jobs)), chunksize=1)
+                    for entry in done]
     finally:
         _JOBS = []
