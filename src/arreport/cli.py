@@ -106,6 +106,16 @@ def _latest_due(ledger: Any, policies: Any) -> dict[str, int]:
     return {names[int(c)]: int(d) for c, d in latest.items() if 0 <= int(c) < len(names)}
 
 
+def _peak_rss_mb() -> float:
+    """The process's peak resident memory so far, in MB (0 where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
 @click.group()
 @click.version_option(package_name="arreport")
 def cli() -> None:
@@ -137,10 +147,10 @@ def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path
     day = _as_of(as_of)
     _check_out(out_dir, SITE, ledger_dir, policies_dir)
     started = time.perf_counter()
-    stages: list[tuple[str, float]] = []
+    stages: list[tuple[str, float, float]] = []
 
     def mark(name: str) -> None:
-        stages.append((name, time.perf_counter()))
+        stages.append((name, time.perf_counter(), _peak_rss_mb()))
 
     ledger, policies, diags = _load_inputs(ledger_dir, policies_dir)
     ledger = _with_sent_log(ledger, sent_log)
@@ -157,8 +167,8 @@ def build(ledger_dir: Path, policies_dir: Path, as_of: str | None, out_dir: Path
     elapsed = time.perf_counter() - started
     if timings:
         previous = started
-        for name, moment in stages:
-            click.echo(f"  {name:<18} {moment - previous:7.2f} s", err=True)
+        for name, moment, peak in stages:
+            click.echo(f"  {name:<18} {moment - previous:7.2f} s  peak {peak:6.0f} MB", err=True)
             previous = moment
     click.echo(f"arreport: as of {day.isoformat()}: {summary} -> {out_dir} "
                f"({elapsed:.1f} s)", err=True)
