@@ -387,8 +387,11 @@ def build_statements(report: Report) -> list[StatementView]:
     holders = sorted({int(k) // ncur for k, v in g_open.items() if v > 0}
                      | {int(k) // ncur for k, v in g_credit.items() if v > 0})
     # the open items file, cut per client for the PDF attachment
-    table = open_items_table(report)
-    t_client = np.asarray(table.column("client_id").to_pylist(), dtype=object)
+    table = open_items_table(report)  # sorted by client id: each client's rows in one run
+    ids, first, count = np.unique(np.asarray(table.column("client_id").to_pylist(), dtype=str),
+                                  return_index=True, return_counts=True)
+    run_of = dict(zip(ids.tolist(), zip(first.tolist(), count.tolist(), strict=True),
+                      strict=True))
     profiles = by_client(report)
     offers = report.offers
     plans = _plans(report)
@@ -409,8 +412,8 @@ def build_statements(report: Report) -> list[StatementView]:
                                            int(opening[k]) if k < len(opening) else 0,
                                            g_credit.get(k, 0), start, day, offers,
                                            plans.get((c, cur)), profiles.get(c, [])))
-        sel = np.flatnonzero(t_client == cid)
-        csv = csv_text(table.take(sel))
+        at, n = run_of.get(cid, (0, 0))
+        csv = csv_text(table.slice(at, n))
         out.append(StatementView(
             client=addressee(clients, c, company), slug=client_slug(cid), language=lang,
             date=fmt.date(report.as_of, "long"), as_of_iso=report.as_of.isoformat(),
