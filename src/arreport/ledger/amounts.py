@@ -49,6 +49,8 @@ def parse_minor_units_fast(text: pa.Array, places: np.ndarray) -> np.ndarray | N
     decimals = np.where(point >= 0, lengths - point - 1, 0)
     if (decimals > places).any():  # as written: 5.100 has three decimals
         return None
+    if (np.where(point >= 0, point, lengths) > 18).any():  # too large, leading zeros or not
+        return None
     try:  # rejects "", ".", "1.2.3"; exact: no decimal more than MAX_DECIMALS is asked for
         cast = pc.cast(text, pa.decimal128(38, money.MAX_DECIMALS))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -40,7 +40,7 @@ def clients_frame(raw: RawTable | None, codes: ClientCodes, cur_names: list[str]
         ccur = currency_codes(raw.column("currency"), cur_names)
         has = ccur >= 0
         client_cur[rows[has]] = ccur[has]
-        clients.loc[rows, "in_file"] = True
+        clients.loc[rows[rows >= 0], "in_file"] = True  # an empty client_id: an error
         # the file row of each client code (the last, should one repeat), null when none
         file_row = np.full(n_clients, -1, dtype=np.int64)
         named = rows >= 0
