@@ -88,7 +88,10 @@ def test_amount_cast_agrees_with_the_cell_parser(rows: list[tuple[str | None, in
     slow, problem = money.parse_minor_units(text, places)
     fast = amounts.parse_minor_units_fast(text, places)
     clean = bool(np.isin(problem, (0, 4)).all())
-    if "" not in text.to_pylist():  # the reader reads an empty cell as null, never ""
+    cells_ = [c for c in text.to_pylist() if c is not None]
+    # used whenever it can be: the reader reads an empty cell as null, never "", and the
+    # cast holds any amount below 9.2 * 10**14 at 4 decimals
+    if "" not in cells_ and all(len(c.split(".")[0]) <= 14 for c in cells_):
         assert (fast is not None) == clean
     assert fast is None or clean
     if fast is not None:

@@ -51,8 +51,9 @@ def parse_minor_units_fast(text: pa.Array, places: np.ndarray) -> np.ndarray | N
         return None
     if (np.where(point >= 0, point, lengths) > 18).any():  # too large, leading zeros or not
         return None
-    try:  # rejects "", ".", "1.2.3"; exact: no decimal more than MAX_DECIMALS is asked for
-        cast = pc.cast(text, pa.decimal128(38, money.MAX_DECIMALS))
+    scale = int(places.max()) if len(places) else 0  # no cell has more decimals
+    try:  # rejects "", ".", "1.2.3"; exact, as no cell has more decimals than `scale`
+        cast = pc.cast(text, pa.decimal128(38, scale))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     words = np.frombuffer(cast.buffers()[1], dtype=np.int64, count=2 * len(text),
@@ -63,7 +64,7 @@ def parse_minor_units_fast(text: pa.Array, places: np.ndarray) -> np.ndarray | N
     # word is 0 and the low one is not negative as int64
     if (np.where(present, words[:, 1], 0) != 0).any() or (unscaled < 0).any():
         return None
-    minor = unscaled // np.power(10, money.MAX_DECIMALS - places.astype(np.int64))
+    minor = unscaled // np.power(10, scale - places.astype(np.int64))
     if (minor > money.MAX_MINOR).any():
         return None
     return minor.astype(np.int64)
