@@ -92,7 +92,7 @@ def strictly_increasing(ids: pa.Array) -> bool:
     """Every id present and each after the one before (so all differ): the usual export,
     sorted by id, is known unique without hashing a million strings."""
     if ids.null_count or len(ids) < 2:
-        return ids.null_count == 0
+        return bool(ids.null_count == 0)
     later = pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))
     return bool(pc.all(later).as_py())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +33,7 @@ def _blank(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-def _records(text: io.StringIO) -> Iterator[tuple[int, list[str]]]:
+def _records(text: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """(line where it starts, cells) of every data record after the header, as Python's csv
     reads it (the slow path, for locating problems only)."""
     reader = csv.reader(text)
@@ -73,7 +73,7 @@ class LineMap:
 
     def _compute(self) -> np.ndarray:
         with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            starts = [start for start, row in _records(fh)  # type: ignore[arg-type]
+            starts = [start for start, row in _records(fh)
                       if not _blank(row) and (not self.ncols or len(row) == self.ncols)
                       and start not in self.excluded]
         return np.asarray(starts, dtype=np.int64)
