@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +14,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..diagnostics import Diagnostic, did_you_mean, display_path
-from .dates import parse_days
+from .dates import parse_days, parse_days_fast
 from .schema import FileSchema
+from .source import Source
 
 BOM = b"\xef\xbb\xbf"
 # Bytes that start every character a cell may be trimmed of (Unicode White_Space, which is
@@ -32,7 +33,7 @@ def _blank(cells: list[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-def _records(text: io.StringIO) -> Iterator[tuple[int, list[str]]]:
+def _records(text: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """(line where it starts, cells) of every data record after the header, as Python's csv
     reads it (the slow path, for locating problems only)."""
     reader = csv.reader(text)
@@ -56,9 +57,14 @@ class LineMap:
     path: Path
     ncols: int = 0  # 0: any number of fields
     excluded: frozenset[int] = frozenset()  # start lines of records left out of the table
+    # every data line is one row, in order (no quoted newline, nothing skipped): row i is
+    # line i + 2 and the file need never be read again
+    plain: bool = False
     _lines: np.ndarray | None = field(default=None, repr=False)
 
     def line(self, row: int) -> int:
+        if self.plain:
+            return row + 2
         if self._lines is None:
             self._lines = self._compute()
         if 0 <= row < len(self._lines):
@@ -67,7 +73,7 @@ class LineMap:
 
     def _compute(self) -> np.ndarray:
         with open(self.path, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            starts = [start for start, row in _records(fh)  # type: ignore[arg-type]
+            starts = [start for start, row in _records(fh)
                       if not _blank(row) and (not self.ncols or len(row) == self.ncols)
                       and start not in self.excluded]
         return np.asarray(starts, dtype=np.int64)
@@ -94,13 +100,26 @@ class RawTable:
         """The column's trimmed strings (null where empty or absent)."""
         if name not in self.table.column_names:
             return pa.nulls(self.table.num_rows, pa.string())
-        return self.table.column(name).combine_chunks()
+        values = self.table.column(name)
+        return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
 
     def days(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """The column parsed as day numbers, and where it is present but not a date (cached)."""
+        """The column parsed as day numbers, and where it is present but not a date (cached).
+
+        A column of valid dates is cast in one pass; any other is parsed cell by cell's
+        rules (parse_days), which tells the bad cells apart."""
         if name not in self._days:
-            self._days[name] = parse_days(self.column(name))
+            values = self.column(name)
+            days = parse_days_fast(values)
+            self._days[name] = ((days, np.zeros(len(days), dtype=bool)) if days is not None
+                                else parse_days(values))
         return self._days[name]
+
+    def release(self, keep: tuple[str, ...] = ()) -> Source:
+        """What later diagnostics need once the file is typed: where each row came from, and
+        the `keep` columns' strings; every other string is let go."""
+        kept = {name: self.column(name) for name in keep}
+        return Source(self.schema, self.path, self.lines, len(self), kept)
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
@@ -251,14 +270,26 @@ def read_csv(path: Path, schema: FileSchema) -> tuple[RawTable | None, list[Diag
             empty = pc.and_(empty, pc.is_null(table.column(name)))
         if pc.any(empty).as_py():
             table = table.filter(pc.invert(empty))
-    lines = LineMap(path, ncols, frozenset(excluded))
+    lines = LineMap(path, ncols, frozenset(excluded),
+                    plain=not excluded and _data_lines(data) == table.num_rows)
     raw = RawTable(schema, path, table, lines)
     for k, h in enumerate(header):
         if not h:
             problems.extend(_unnamed_column(raw, names[k], k + 1, shown))
             table = table.drop_columns([names[k]])
-    raw.table = table
+    raw.table = table.combine_chunks()  # one chunk per column: column() copies nothing
     return raw, problems + bad_rows + diags
+
+
+def _data_lines(data: bytes) -> int:
+    """The lines after the header, as a text editor (and Python's csv module) counts them:
+    each CR LF, LF or lone CR ends one."""
+    ends = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))  # LF, fast
+    if b"\r" in data:
+        ends += data.count(b"\r") - data.count(b"\r\n")
+    if data and data[-1:] not in (b"\n", b"\r"):
+        ends += 1  # the last line has no line end
+    return ends - 1
 
 
 def _unnamed_column(raw: RawTable, name: str, position: int, shown: str) -> list[Diagnostic]:

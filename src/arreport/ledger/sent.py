@@ -62,8 +62,8 @@ def with_sent(ledger: Ledger, sent: pd.DataFrame, display: str) -> Ledger:
     return _copy(ledger, contacts=merged, sent_log=display)
 
 
-def _copy(ledger: Ledger, **changes: object) -> Ledger:
-    """dataclasses.replace, keeping the currency list the loader sets as an attribute."""
-    new = replace(ledger, **changes)  # type: ignore[arg-type]
-    new.currencies = getattr(ledger, "currencies", [])  # type: ignore[attr-defined]
-    return new
+def _copy(ledger: Ledger, *, contacts: pd.DataFrame | None = None, sent_log: str) -> Ledger:
+    """The ledger with the sent log's name and, when given, the merged contacts."""
+    if contacts is None:
+        return replace(ledger, sent_log=sent_log)
+    return replace(ledger, contacts=contacts, sent_log=sent_log)

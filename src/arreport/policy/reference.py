@@ -18,9 +18,8 @@ something else (`'no'`, `'on'`, `'010'`).
 
 
 def _type(rule: dict[str, Any]) -> str:
-    t = rule.get("type", "any")
-    if isinstance(t, list):
-        t = " or ".join(t)
+    written = rule.get("type", "any")
+    t = " or ".join(written) if isinstance(written, list) else str(written)
     t = {"money": "number", "dict": "mapping", "string": "text", "integer": "whole number",
          "boolean": "true/false", "money or dict": "money"}.get(t, t)
     if "allowed" in rule:
